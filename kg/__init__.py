@@ -1,0 +1,43 @@
+"""kg: a geopolitical knowledge-graph builder.
+
+News articles in; RDF with provenance (TriG/Turtle), SPARQL answers and an offline HTML graph
+view out. The command line (`kg build`, `kg query`, `kg render`) is a thin layer over:
+
+    kg.build(inputs, out_dir)              -> BuildReport         (kg.build module)
+    kg.load(paths)                         -> rdflib.Dataset      (kg.graphfiles)
+    kg.query(data, sparql_or_name, params) -> rdflib query result (kg.query)
+    kg.render_html(data, focus=...)        -> str                 (kg.render)
+"""
+from .errors import KgError
+
+__version__ = "0.1.0"
+
+
+def build(*args, **kwargs):
+    from .builder import build as _build
+
+    return _build(*args, **kwargs)
+
+
+def load(paths):
+    from .graphfiles import load as _load
+
+    return _load(paths)
+
+
+def query(data, sparql: str, params: dict | None = None):
+    """Run SPARQL text, or a canned query by name (see `kg query --list`)."""
+    from . import query as _query
+
+    if not any(word in sparql.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        sparql = _query.load_query(sparql)
+    return _query.run_query(data, sparql, params)
+
+
+def render_html(data, **options) -> str:
+    from .render import render_html as _render
+
+    return _render(data, **options)
+
+
+__all__ = ["KgError", "build", "load", "query", "render_html", "__version__"]

