@@ -19,7 +19,7 @@ from rdflib import Dataset
 from .articles import Article, Problem, count_articles, find_inputs, read_articles
 from .errors import KgError
 from .extract import Extractor
-from .gazetteer import Gazetteer
+from .gazetteer import default_gazetteer
 from .namespaces import DEFAULT_BASE, Base, bind_prefixes
 from .nlp import load_pipeline
 from .output import GraphWriter, write_text_atomic
@@ -72,7 +72,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
     inputs = list(inputs)
     report = BuildReport(out_dir=out)
     iris = Base(base)
-    gazetteer = Gazetteer([str(p) for p in gazetteer_files])
+    gazetteer = default_gazetteer(tuple(str(p) for p in gazetteer_files))
     nlp = nlp or load_pipeline(model, gazetteer)
     extractor = Extractor(nlp, gazetteer)
 

@@ -88,7 +88,11 @@ class Gazetteer:
         for row in cities:
             if row["population"] < MIN_CITY_POPULATION:
                 break
-            entity = KnownEntity(name=row["name"], cls="City", geonames=int(row["geonameid"]),
+            name = row["name"]
+            folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            if not name.isascii() and folded in row.get("alternatenames", []):
+                name = folded  # the English spelling: Kandahar, not Kandahār
+            entity = KnownEntity(name=name, cls="City", geonames=int(row["geonameid"]),
                                  latitude=row["latitude"], longitude=row["longitude"],
                                  country=row["countrycode"])
             self._add(row["name"], entity, override=False)

@@ -161,6 +161,12 @@ class Rules:
         if spec == "dobj":
             want = ("nsubjpass",) if passive else ("dobj",)
             tokens = [c for c in verb.children if c.dep_ in want]
+            if not tokens and not passive:
+                # the small parser sometimes attaches an unknown name as a modifier
+                # ("defend Bakhmut" -> advmod): accept a named entity right after the verb
+                tokens = [c for c in verb.children if c.dep_ in ("advmod", "npadvmod", "oprd")
+                          and c.i > verb.i and self.resolver.mention_at(c) is not None
+                          and self.resolver.mention_at(c).entity.cls != "Topic"]
         elif spec == "dative":
             tokens = [c for c in verb.children if c.dep_ == "dative"]
         elif spec.startswith("prep:"):

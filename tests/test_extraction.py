@@ -1,0 +1,108 @@
+"""Sentence-level extraction cases: a sentence in, the expected triples (with modality and
+attribution) out. Written from general news phrasing, in the style of event-coder test suites."""
+from __future__ import annotations
+
+import pytest
+
+from kg.articles import Article
+
+
+def facts_of(extractor, text: str, date: str = "2023-03-14"):
+    result = extractor.extract(Article(id="t", text=text, date=date))
+    return {(f.subject.name, f.relation, f.object.name): f for f in result.facts}
+
+
+CASES = [
+    # (sentence, subject, relation, object, modality)
+    ("Chinese President Xi Jinping visited Moscow on Monday.", "Xi Jinping", "visits", "Moscow", "asserted"),
+    ("German Chancellor Angela Merkel will travel to Paris next week.", "Angela Merkel", "visits", "Paris", "planned"),
+    ("Russia invaded Ukraine in February of 2022.", "Russia", "invades", "Ukraine", "asserted"),
+    ("The European Union imposed sanctions on Iran.", "European Union", "sanctions", "Iran", "asserted"),
+    ("Turkey did not attack Syria.", "Turkey", "attacks", "Syria", "negated"),
+    ("Kyiv was attacked by Russia overnight.", "Russia", "attacks", "Kyiv", "asserted"),
+    ("Germany banned Iran's Mahan Air on Monday.", "Germany", "sanctions", "Mahan Air", "asserted"),
+    ("The Taliban captured Kandahar.", "Taliban", "captures", "Kandahar", "asserted"),
+    ("France condemned Russia.", "France", "opposes", "Russia", "asserted"),
+    ("Japan may join NATO.", "Japan", "memberOf", "NATO", "planned"),
+    ("President Joe Biden met with President Emmanuel Macron in Paris.", "Joe Biden", "meetsWith", "Emmanuel Macron", "asserted"),
+    ("Pakistan failed to defend Lahore.", "Pakistan", "defends", "Lahore", "negated"),
+    ("The United States plans to arm Taiwan.", "United States", "suppliesArmsTo", "Taiwan", "planned"),
+    ("The United States withdrew from NATO.", "United States", "withdrawsFrom", "NATO", "asserted"),
+]
+
+
+@pytest.mark.parametrize("text,subject,relation,obj,modality", CASES)
+def test_sentence_cases(extractor, text, subject, relation, obj, modality):
+    facts = facts_of(extractor, text)
+    assert (subject, relation, obj) in facts, sorted(facts)
+    assert facts[(subject, relation, obj)].modality == modality
+
+
+def test_titles_give_standing_relations(extractor):
+    facts = facts_of(extractor, "Kremlin spokesman Dmitry Peskov spoke on Monday. "
+                                "Wagner founder Yevgeny Prigozhin was in Bakhmut. "
+                                "Ukraine's President Volodymyr Zelenskiy arrived.")
+    assert ("Dmitry Peskov", "spokespersonFor", "Kremlin") in facts
+    assert ("Yevgeny Prigozhin", "leads", "Wagner Group") in facts
+    assert ("Volodymyr Zelensky", "leads", "Ukraine") in facts
+
+
+def test_pronoun_resolves_to_recent_subject(extractor):
+    facts = facts_of(extractor, "Ukraine announced on Monday that it had decided to defend Bakhmut.")
+    assert ("Ukraine", "defends", "Bakhmut") in facts
+
+
+def test_attribution_to_speaker_and_outlet(extractor):
+    facts = facts_of(extractor, "Sources told Reuters that Iran will attack Israel.")
+    fact = facts[("Iran", "attacks", "Israel")]
+    assert fact.modality == "planned"
+    assert fact.claimed_by is not None and fact.claimed_by.name == "Reuters"
+    facts = facts_of(extractor, "Israel attacked Gaza, according to the United Nations.")
+    assert facts[("Israel", "attacks", "Gaza")].claimed_by.name == "United Nations"
+
+
+def test_alleged_when_denied(extractor):
+    facts = facts_of(extractor, "The US believes China is arming Russia, which China denies.")
+    assert facts[("China", "suppliesArmsTo", "Russia")].modality == "alleged"
+
+
+def test_topics_keep_their_target(extractor):
+    facts = facts_of(extractor, "China has repeatedly opposed sanctions against Russia.")
+    assert ("China", "opposes", "sanctions against Russia") in facts
+
+
+def test_subplace_part_of(extractor):
+    facts = facts_of(extractor, "Russia seized the northern part of Kharkiv.")
+    assert ("Russia", "captures", "northern Kharkiv") in facts
+    assert ("northern Kharkiv", "partOf", "Kharkiv") in facts
+
+
+def test_location_apposition(extractor):
+    facts = facts_of(extractor, "Fighting continued in Bakhmut, a small city in eastern Ukraine.")
+    assert ("Bakhmut", "locatedIn", "Ukraine") in facts
+
+
+def test_time_from_sentence_and_fallback(extractor):
+    facts = facts_of(extractor, "Russia invaded Ukraine in February of 2022. France condemned Russia.")
+    invaded = facts[("Russia", "invades", "Ukraine")]
+    assert (invaded.when.value, invaded.when.datatype, invaded.when.from_article_date) == \
+        ("2022-02", "gYearMonth", False)
+    condemned = facts[("France", "opposes", "Russia")]
+    assert condemned.when.value == "2023-03-14" and condemned.when.from_article_date
+
+
+def test_weekday_resolves_against_article_date(extractor):
+    facts = facts_of(extractor, "Prigozhin said on Sunday that Wagner captured Soledar.")
+    fact = facts[("Wagner Group", "captures", "Soledar")]
+    assert fact.when.value == "2023-03-12"
+
+
+def test_no_fact_without_actors(extractor):
+    assert facts_of(extractor, "The weather visited nobody and the rain attacked the roof.") == {}
+
+
+def test_ner_corrections_from_gazetteer(nlp):
+    doc = nlp("Several sources told Reuters Xi could visit Kyiv, where Zelenskiy met Wagner.")
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("Reuters") == "ORG" and labels.get("Xi") == "PERSON"
+    assert labels.get("Kyiv") == "GPE" and labels.get("Zelenskiy") == "PERSON"
