@@ -5,7 +5,7 @@ view out. The command line (`kg build`, `kg query`, `kg render`) is a thin layer
 
     kg.build(inputs, out_dir)              -> BuildReport         (kg.build module)
     kg.load(paths)                         -> rdflib.Dataset      (kg.graphfiles)
-    kg.query(data, sparql_or_name, params) -> rdflib query result (kg.query)
+    kg.query(data, sparql_or_name, params) -> rdflib query result (kg.sparql)
     kg.render_html(data, focus=...)        -> str                 (kg.render)
 """
 from .errors import KgError
@@ -27,7 +27,7 @@ def load(paths):
 
 def query(data, sparql: str, params: dict | None = None):
     """Run SPARQL text, or a canned query by name (see `kg query --list`)."""
-    from . import query as _query
+    from . import sparql as _query
 
     if not any(word in sparql.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         sparql = _query.load_query(sparql)

@@ -73,7 +73,7 @@ def query(args, expression, name, params, fmt, list_only) -> None:
 
     kg query GRAPH... (QUERY.rq | -e 'SPARQL' | --name NAME) [--param k=v] [--format F]
     """
-    from . import query as queries
+    from . import sparql as queries
     from .graphfiles import load
 
     try:

@@ -21,6 +21,9 @@ def modality_of(trigger: Token, lexicon: Lexicon) -> str:
             if token.pos_ in ("VERB", "AUX") and lemma in words["alleged_governors"]:
                 found.add("alleged")
         elif token.pos_ in ("VERB", "AUX") or token is trigger:
+            if token.tag_ == "VB" and token.dep_ != "xcomp" and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+                found.add("planned")  # an infinitive of purpose or plan: "the plan for Xi to visit"
             for child in token.children:
                 if child.dep_ == "neg":
                     found.add("negated")

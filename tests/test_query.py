@@ -1,4 +1,4 @@
-"""Tests for kg.graphfiles (loading) and kg.query (canned queries, formatting)."""
+"""Tests for kg.graphfiles (loading) and kg.sparql (canned queries, formatting)."""
 import csv
 import io
 import json
@@ -8,7 +8,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import KgError
 from kg.graphfiles import load
-from kg.query import format_result, list_queries, load_query, parse_header, run_query
+from kg.sparql import format_result, list_queries, load_query, parse_header, run_query
 
 # A small dataset following docs/model.md: two article graphs and the entities graph.
 TRIG = """
@@ -356,7 +356,16 @@ def test_format_table(ds):
     assert lines[-1] == "(1 row)"
     # columns are aligned: 'visited' header starts where 'Moscow' starts
     assert lines[0].index("visited") == lines[2].index("Moscow")
-    assert not out.endswith("\n")
+    assert out.endswith(")\n") and not out.endswith("\n\n")
+
+
+def test_format_table_max_width(ds):
+    result = run_query(ds, load_query("facts"))
+    cut = format_result(result, "table", max_width=20)
+    assert "Sources told Reuters Xi could visit Moscow next week." not in cut
+    assert "Sources told Reuter…" in cut
+    whole = format_result(result, "table", max_width=None)
+    assert "Sources told Reuters Xi could visit Moscow next week." in whole
 
 
 def test_format_csv_tsv(ds):
@@ -364,7 +373,7 @@ def test_format_csv_tsv(ds):
     c = list(csv.reader(io.StringIO(format_result(result, "csv"))))
     assert c[0] == [str(v) for v in result.vars]
     assert len(c) == 6
-    t = format_result(result, "tsv").split("\n")
+    t = format_result(result, "tsv").rstrip("\n").split("\n")
     assert t[0].split("\t") == c[0]
     assert len(t) == 6 and all(len(line.split("\t")) == len(c[0]) for line in t)
 
@@ -379,7 +388,7 @@ def test_format_json(ds):
 
 def test_format_ask_and_construct(ds):
     ask = run_query(ds, "PREFIX kg: <https://kg.example.org/ontology#> ASK { ?s kg:visits ?o }")
-    assert format_result(ask, "table") == "true"
+    assert format_result(ask, "table") == "true\n"
     assert json.loads(format_result(ask, "json"))["boolean"] is True
     q = ("PREFIX kg: <https://kg.example.org/ontology#> "
          "CONSTRUCT { ?s kg:visits ?o } WHERE { ?s kg:visits ?o }")

@@ -1,7 +1,7 @@
 """Canned SPARQL queries over built graphs, and result formatting.
 
     from kg.graphfiles import load
-    from kg.query import load_query, run_query, format_result
+    from kg.sparql import load_query, run_query, format_result
 
     ds = load(["output/graph.trig"])
     res = run_query(ds, load_query("entity"), {"entity": "Xi Jinping"})
@@ -204,8 +204,15 @@ def _rows(result: Result, compact=None) -> tuple[list[str], list[list[str]]]:
     return names, rows
 
 
-def _table(names: list[str], rows: list[list[str]]) -> str:
-    rows = [[_one_line(c) if ("\n" in c or "\t" in c) else c for c in r] for r in rows]
+def _table(names: list[str], rows: list[list[str]], max_width: int | None = None) -> str:
+    def fit(c: str) -> str:
+        if "\n" in c or "\t" in c or "\r" in c:
+            c = _one_line(c)
+        if max_width and len(c) > max_width:
+            c = c[: max(max_width - 1, 1)] + "…"
+        return c
+
+    rows = [[fit(c) for c in r] for r in rows]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
 
     def line(cells):
@@ -217,11 +224,12 @@ def _table(names: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
-    """Render a query result as text (without a trailing newline).
+def format_result(result: Result, fmt: str = "table", *, max_width: int | None = 100) -> str:
+    """Render a query result as text, ending with one newline (ready to write or echo as is).
 
     SELECT: ``table`` (aligned columns, a header line, a dashed rule, and a row count; IRIs
-    shortened with the usual prefixes), ``csv`` (RFC 4180 quoting) and ``tsv`` (tabs and
+    shortened with the usual prefixes, values longer than ``max_width`` characters cut with
+    "…"; ``max_width=None`` keeps them whole), ``csv`` (RFC 4180 quoting) and ``tsv`` (tabs and
     newlines inside values turned into spaces), both with a header of variable names and full
     IRIs, and ``json`` (SPARQL 1.1 Query Results JSON).
     ASK: ``true``/``false`` for table/csv/tsv; the SPARQL JSON boolean result for json.
@@ -229,6 +237,10 @@ def format_result(result: Result, fmt: str = "table") -> str:
     """
     if fmt not in FORMATS:
         raise KgError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return _format(result, fmt, max_width).rstrip("\n") + "\n"
+
+
+def _format(result: Result, fmt: str, max_width: int | None) -> str:
     kind = result.type
     if kind == "ASK":
         if fmt == "json":
@@ -241,7 +253,7 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "json":
         return _serialize_json(result)
     if fmt == "table":
-        return _table(*_rows(result, _compactor()))
+        return _table(*_rows(result, _compactor()), max_width=max_width)
     names, rows = _rows(result)
     buf = io.StringIO()
     if fmt == "csv":
