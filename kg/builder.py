@@ -82,10 +82,15 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
             on_problem(problem)
 
     def articles() -> Iterator[Article]:
+        seen: dict[str, str] = {}  # article id -> where it was read: ids name graphs and nodes
         for item in read_articles(inputs):
             if isinstance(item, Problem):
                 note(item)
+            elif item.id in seen:
+                note(Problem(item.origin, f"duplicate article id {item.id!r} (first read from "
+                                          f"{seen[item.id]}); skipped"))
             else:
+                seen[item.id] = item.origin
                 yield item
 
     tick = None
@@ -100,7 +105,10 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise KgError(f"{out}: cannot create the output folder: {err.strerror}") from None
-    writer = GraphWriter(out, iris)
+    try:
+        writer = GraphWriter(out, iris)
+    except OSError as err:
+        raise KgError(f"{out}: cannot write the graph files: {err.strerror or err}") from None
     try:
         for result in extractor.extract_all(articles()):
             graph = article_graph(result, iris)
@@ -121,8 +129,10 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         entity_graph = entities.graph()
         writer.add(iris.entities_graph, entity_graph)
         writer.commit()
-    except BaseException:
+    except BaseException as err:
         writer.abort()
+        if isinstance(err, OSError):  # disk full, folder gone...: one line, not a traceback
+            raise KgError(f"{out}: cannot write the graph files: {err.strerror or err}") from None
         raise
     report.entities = len(entities)
     report.files = [out / "graph.trig", out / "graph.ttl"]
@@ -132,7 +142,10 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         named = view.graph(iris.entities_graph)
         for triple in entity_graph:
             named.add(triple)
-        write_text_atomic(out / "graph.html", render_html(view, title="kg graph"))
+        try:
+            write_text_atomic(out / "graph.html", render_html(view, title="kg graph"))
+        except OSError as err:
+            raise KgError(f"{out / 'graph.html'}: cannot write: {err.strerror or err}") from None
         report.files.append(out / "graph.html")
     report.seconds = time.perf_counter() - started
     return report

@@ -46,6 +46,33 @@ class ArticleFacts:
     facts: list[Fact] = field(default_factory=list)
 
 
+CHUNK_CHARS = 10000
+
+
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Cut text into pieces of at most about `limit` characters at paragraph (else line, else
+    sentence) boundaries; the pieces joined give back the text exactly."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = -1
+        for mark in ("\n\n", "\n", ". "):
+            cut = window.rfind(mark)
+            if cut > limit // 4:
+                cut += len(mark)
+                break
+            cut = -1
+        if cut <= 0:
+            cut = window.rfind(" ") + 1 or limit
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
 class Extractor:
     """Runs the stages over articles, one at a time (streaming)."""
 
@@ -55,12 +82,24 @@ class Extractor:
         self.lexicon = lexicon or load_lexicon()
 
     def extract(self, article: Article) -> ArticleFacts:
-        return self.from_doc(article, self.nlp(article.text))
+        return next(self.extract_all([article]))
 
     def extract_all(self, articles: Iterable[Article], batch_size: int = 8) -> Iterator[ArticleFacts]:
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.from_doc(article, doc)
+        """Extract from each article in turn. Long articles are parsed in paragraph chunks and
+        joined again, so parser memory stays bounded whatever an article's length."""
+        def chunks():
+            for article in articles:
+                parts = split_text(article.text)
+                for number, part in enumerate(parts):
+                    yield part, (article, number == len(parts) - 1)
+
+        pending: list[Doc] = []
+        for doc, (article, last) in self.nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size):
+            pending.append(doc)
+            if last:
+                whole = pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+                pending = []
+                yield self.from_doc(article, whole)
 
     def from_doc(self, article: Article, doc: Doc) -> ArticleFacts:
         resolver = Resolver(doc, self.gazetteer, self.lexicon)

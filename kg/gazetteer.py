@@ -22,6 +22,9 @@ CLASSES = {"Person", "Country", "City", "Region", "Place", "Organization", "Gove
 SPACY_LABEL = {"Person": "PERSON", "Country": "GPE", "City": "GPE", "Region": "LOC",
                "Place": "LOC"}
 MIN_CITY_POPULATION = 50000
+# alternate city spellings worth matching in English text: letters, spaces and one hyphen
+# (romanisations such as "A-k'o-su-chen" never appear in news and cost start-up time)
+PLAIN_NAME = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)?(?: [A-Za-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ class Gazetteer:
             self._add(row["name"], entity, override=False)
             for alt in row.get("alternatenames", []):
                 # English-looking alternate spellings only (Kiev for Kyiv), never codes like "MOW"
-                if alt.isascii() and alt[:1].isupper() and not alt.isupper() and len(alt) > 3:
+                if (alt.isascii() and alt[:1].isupper() and not alt.isupper() and len(alt) > 3
+                        and PLAIN_NAME.fullmatch(alt)):
                     self._add(alt, entity, override=False)
         for name, (cls, iso) in places.get("places", {}).items():
             self._add(name, KnownEntity(name=name, cls=cls, country=iso))
@@ -133,6 +137,19 @@ class Gazetteer:
     def phrases(self) -> dict[str, KnownEntity]:
         """Surface forms to match in text, as written (matched case-sensitively)."""
         return self._surfaces
+
+    def curated_phrases(self) -> dict[str, KnownEntity]:
+        """Surface forms of curated actors, countries and listed places: matched anywhere."""
+        return {text: e for text, e in self._surfaces.items() if not is_geonames_place(e)}
+
+    def place_named(self, text: str) -> KnownEntity | None:
+        """A GeoNames city or place written exactly so, or None."""
+        entity = self._surfaces.get(text)
+        return entity if entity is not None and is_geonames_place(entity) else None
+
+
+def is_geonames_place(entity: KnownEntity) -> bool:
+    return entity.cls in ("City", "Region", "Place") and entity.geonames is not None
 
 
 def _read_user_file(path: Path):

@@ -17,10 +17,15 @@ from .namespaces import Base
 def turtle_body(graph: Graph) -> tuple[list[str], str]:
     """Turtle of `graph` split into its prefix lines and the rest."""
     text = graph.serialize(format="turtle")
-    prefixes, body = [], []
-    for line in text.splitlines():
-        (prefixes if line.startswith("@prefix") else body).append(line)
-    return prefixes, "\n".join(body).strip("\n")
+    # split on "\n" only: str.splitlines() also breaks at U+2028, U+0085, form feed... which
+    # rdflib leaves raw inside literals; only the leading prefix block is prefixes (a line of a
+    # multi-line literal may start with "@prefix" too)
+    lines = text.split("\n")
+    head = 0
+    while head < len(lines) and (lines[head].startswith("@prefix") or not lines[head].strip()):
+        head += 1
+    prefixes = [line for line in lines[:head] if line.strip()]
+    return prefixes, "\n".join(lines[head:]).strip("\n")
 
 
 def prefix_header(base: Base) -> str:
@@ -31,6 +36,13 @@ def prefix_header(base: Base) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+def _new_file_mode() -> int:
+    """The mode open() would give a new file: 0666 less the process umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 class AtomicFile:
     """A text file written under a temporary name and renamed into place by `commit()`."""
 
@@ -39,6 +51,7 @@ class AtomicFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         self.tmp = Path(tmp)
+        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; a finished file gets the usual mode
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
@@ -78,7 +91,10 @@ class GraphWriter:
         if len(graph) == 0:
             return
         _, body = turtle_body(graph)
-        indented = "\n".join(("    " + line) if line else line for line in body.splitlines())
+        if '"""' in body:  # a multi-line literal: indenting would change its text
+            indented = body
+        else:
+            indented = "\n".join(("    " + line) if line else line for line in body.split("\n"))
         self.trig.write(f"<{name}> {{\n{indented}\n}}\n\n")
         self.ttl.write(body + "\n\n")
 

@@ -144,17 +144,28 @@ def _check_params(sparql: str, params: dict[str, str]) -> None:
                           "the query declares no '# param:' lines and has no such variable")
 
 
+def default_prefixes() -> dict[str, str]:
+    """Prefixes every query may use without declaring them (kg, id, rdfs, skos, prov, ...)."""
+    from .namespaces import GEO, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, DCTERMS, Base
+
+    base = Base()
+    return {"kg": str(KG), "id": str(base.entity), "art": str(base.article),
+            "fact": str(base.fact), "rdf": str(RDF), "rdfs": str(RDFS), "skos": str(SKOS),
+            "prov": str(PROV), "dcterms": str(DCTERMS), "schema": str(SCHEMA), "owl": str(OWL),
+            "xsd": str(XSD), "geo": str(GEO)}
+
+
 def run_query(data: Graph, sparql: str, params: dict[str, str] | None = None) -> Result:
     """Run a SPARQL query on a Dataset (or Graph) with parameters bound safely.
 
-    The result is fully evaluated before it is returned, so evaluation errors surface here as
+    The prefixes of `default_prefixes()` are predeclared. The result is fully evaluated before it is returned, so evaluation errors surface here as
     KgError. Raises KgError for a syntax error (parser message on one line), an unknown or a
     missing parameter.
     """
     params = dict(params or {})
     _check_params(sparql, params)
     try:
-        prepared = prepareQuery(sparql)
+        prepared = prepareQuery(sparql, initNs=default_prefixes())
     except Exception as e:
         raise KgError(f"SPARQL syntax error: {_one_line(e)}") from None
     bindings = {Variable(k): Literal(str(v)) for k, v in params.items()}
