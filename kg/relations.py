@@ -24,6 +24,8 @@ from .lexicon import Lexicon, Reading
 
 OBJECT_CONTROL = {"tell", "ask", "urge", "call", "invite", "order", "allow", "force", "persuade",
                   "press", "encourage", "help"}
+DIRECTION_NOUNS = {d: d + "ern" for d in ("north", "south", "east", "west", "northeast",
+                                           "northwest", "southeast", "southwest")}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 AGENT_ACL = {"lead", "command", "head", "back", "support", "arm"}
 PLACE_HEADS = {"city", "town", "village", "capital", "region", "province", "port", "district",
@@ -48,6 +50,10 @@ def find_relations(sent: Span, resolver: Resolver, lexicon: Lexicon) -> Iterator
             continue
         seen.add(key)
         yield candidate
+
+
+def resolver_names(rules: "Rules", token: Token) -> bool:
+    return rules.resolver.mention_at(token) is not None
 
 
 class Rules:
@@ -190,7 +196,17 @@ class Rules:
         return [topic] if topic else []
 
     def subplace(self, token: Token) -> Entity | None:
-        if token.lemma_.lower() not in ("part", "side", "half", "outskirts"):
+        lemma = token.lemma_.lower()
+        if lemma in DIRECTION_NOUNS:  # "Syria's northeast" -> northeastern Syria
+            for child in token.children:
+                if child.dep_ == "poss":
+                    places = [e for e in self.resolver.resolve(child) if e.cls in PLACE_CLASSES]
+                    if places:
+                        part = self.resolver.subplace(DIRECTION_NOUNS[lemma], places[0])
+                        self.extra.append(Candidate(part, "partOf", places[0], token, "subplace"))
+                        return part
+            return None
+        if lemma not in ("part", "side", "half", "outskirts"):
             return None
         direction = next((c.lower_ for c in token.children
                           if c.dep_ == "amod" and c.lower_ in DIRECTIONS), None)
@@ -289,48 +305,76 @@ class Rules:
     # -- titles ------------------------------------------------------------------------------
     def titles(self, sent: Span) -> Iterator[Candidate]:
         resolver = self.resolver
+        doc = sent.doc
         for mention in resolver.mentions:
             if mention.entity.cls != "Person" or not (sent.start <= mention.start < sent.end):
                 continue
-            left = []
-            i = mention.start - 1
-            while i >= sent.start:
-                tok = sent.doc[i]
-                if tok.dep_ in ("compound", "amod", "poss", "case", "nmod") or tok.text in ("-",) \
-                        or (tok.pos_ == "PROPN" and tok.head.i >= mention.start):
-                    left.append(tok)
-                    i -= 1
-                else:
-                    break
-            role = None
-            for tok in left:
-                relation = self.lexicon.roles.get(tok.lower_)
-                if relation:
-                    role = (relation, tok)
-                    break
+            left = self._title_words(mention, sent)
+            role = self._role_in(left)
             if role:
-                owner = self._owner_among(left, mention)
+                relation, role_token = role
+                owner = self._owner_among([t for t in left if t.i < role_token.i], mention,
+                                          allow_person=relation == "spokespersonFor")
                 if owner is None:
-                    owner = self._of_owner(sent.doc[mention.end - 1])
+                    owner = self._of_owner(doc[mention.end - 1])
                 if owner is not None:
-                    yield Candidate(mention.entity, role[0], owner, role[1], f"title:{role[1].lower_}")
-            head = sent.doc[mention.end - 1]
-            for appos in head.children:
-                if appos.dep_ == "appos" and appos.lemma_.lower() in self.lexicon.roles:
-                    relation = self.lexicon.roles[appos.lemma_.lower()]
-                    owner = self._of_owner(appos) or self._owner_among(
-                        [c for c in appos.children if c.dep_ in ("poss", "compound", "amod")], None)
-                    if owner is not None:
-                        yield Candidate(mention.entity, relation, owner, appos,
-                                        f"appos:{appos.lemma_.lower()}")
+                    yield Candidate(mention.entity, relation, owner, role_token,
+                                    f"title:{role_token.lower_}")
+            head = doc[mention.end - 1]
+            # "Syrskyi, the commander of ground forces" and "Merkel's spokesperson, Steffen Seibert"
+            nouns = [c for c in head.children if c.dep_ == "appos"]
+            if head.dep_ == "appos":
+                nouns.append(head.head)
+            for noun in nouns:
+                relation = self.lexicon.roles.get(noun.lemma_.lower())
+                if relation is None:
+                    continue
+                owner = self._of_owner(noun) or self._owner_among(
+                    [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")], mention,
+                    allow_person=relation == "spokespersonFor")
+                if owner is not None:
+                    yield Candidate(mention.entity, relation, owner, noun,
+                                    f"appos:{noun.lemma_.lower()}")
 
-    def _owner_among(self, tokens: list[Token], mention) -> Entity | None:
-        for tok in tokens:
+    def _title_words(self, mention, sent: Span) -> list[Token]:
+        """The words written before a name as its title: "Turkish President", "NATO
+        Secretary-General", "Ukraine's President" (nearest first)."""
+        doc = sent.doc
+        left: list[Token] = []
+        i = mention.start - 1
+        while i >= sent.start and len(left) < 8:
+            tok = doc[i]
+            titled = tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") \
+                or tok.lower_ in self.lexicon.roles
+            if not titled or tok.pos_ in ("DET", "VERB", "CCONJ") or tok.is_sent_start and \
+                    tok.lower_ not in self.lexicon.roles and not resolver_names(self, tok):
+                if titled and (resolver_names(self, tok) or self.resolver.country_of(tok)):
+                    left.append(tok)
+                break
+            left.append(tok)
+            i -= 1
+        return left
+
+    def _role_in(self, words: list[Token]):
+        """The title word (or words: "prime minister", "secretary-general") among `words`."""
+        ordered = sorted(words, key=lambda t: t.i)
+        for size in (3, 2, 1):
+            for k in range(len(ordered) - size + 1):
+                group = ordered[k:k + size]
+                text = "".join(t.lower_ + t.whitespace_ for t in group).strip()
+                relation = self.lexicon.roles.get(text)
+                if relation:
+                    return relation, group[0]
+        return None
+
+    def _owner_among(self, tokens: list[Token], mention, allow_person: bool = False) -> Entity | None:
+        for tok in sorted(tokens, key=lambda t: -t.i):
             found = self.resolver.mention_at(tok)
-            if found is not None and found is not mention and found.entity.cls != "Person":
+            if found is not None and found is not mention and (
+                    allow_person or found.entity.cls != "Person"):
                 return found.entity
             country = self.resolver.country_of(tok)
-            if country is not None and tok.dep_ in ("amod", "compound", "nmod"):
+            if country is not None and tok.dep_ in ("amod", "compound", "nmod", "conj", "nsubj"):
                 return country
         return None
 

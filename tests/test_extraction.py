@@ -106,3 +106,20 @@ def test_ner_corrections_from_gazetteer(nlp):
     labels = {e.text: e.label_ for e in doc.ents}
     assert labels.get("Reuters") == "ORG" and labels.get("Xi") == "PERSON"
     assert labels.get("Kyiv") == "GPE" and labels.get("Zelenskiy") == "PERSON"
+
+
+@pytest.mark.parametrize("text,person,relation,owner", [
+    ("Turkish President Recep Tayyip Erdoğan spoke on the phone.", "Recep Tayyip Erdoğan", "leads", "Turkey"),
+    ("The plan was backed by British Prime Minister Boris Johnson.", "Boris Johnson", "leads", "United Kingdom"),
+    ("NATO Secretary-General Jens Stoltenberg wrote a letter.", "Jens Stoltenberg", "leads", "NATO"),
+    ("German Chancellor Angela Merkel's spokesperson, Steffen Seibert, said so.", "Steffen Seibert",
+     "spokespersonFor", "Angela Merkel"),
+])
+def test_multiword_and_reversed_titles(extractor, text, person, relation, owner):
+    assert (person, relation, owner) in facts_of(extractor, text)
+
+
+def test_direction_of_a_country_is_a_subplace(extractor):
+    facts = facts_of(extractor, "Turkey invaded Syria's northeast on Wednesday.")
+    assert ("Turkey", "invades", "northeastern Syria") in facts
+    assert ("northeastern Syria", "partOf", "Syria") in facts
