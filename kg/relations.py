@@ -81,11 +81,12 @@ class Rules:
             if reading.needs and not self._has_object_lemma(verb, reading.needs):
                 continue
             subjects = self.subjects(verb, passive)
-            if reading.subject == "conjuncts" and len(subjects) > 1:
+            objects = self.objects(verb, reading, passive)
+            if reading.subject == "conjuncts" and len(subjects) > 1 and not objects:
+                # "China and Russia struck a partnership", "Trump and Erdogan spoke"
                 for i, first in enumerate(subjects):
                     for second in subjects[i + 1:]:
                         yield Candidate(first, reading.relation, second, verb, f"verb:{lemma}")
-            objects = self.objects(verb, reading, passive)
             for subject in subjects:
                 for obj in objects:
                     yield Candidate(subject, reading.relation, obj, verb, f"verb:{lemma}")
@@ -140,9 +141,37 @@ class Rules:
                         for pobj in agent.children:
                             if pobj.dep_ == "pobj":
                                 found.extend(self.resolver.resolve(pobj))
-        for entity in self.resolver.resolve(token):
+        for entity in self.resolver.resolve(token) + self._coordinated(token):
             if entity not in found and entity.cls in ACTOR_CLASSES | PLACE_CLASSES:
                 found.append(entity)
+        return found
+
+    def _coordinated(self, token: Token) -> list[Entity]:
+        """Names joined to `token` by "and" that the parser hung elsewhere in the phrase:
+        "US President Donald Trump and Turkish President Recep Tayyip Erdogan spoke"."""
+        own = self.resolver.mention_at(token)
+        if own is None or not any(t.dep_ == "cc" and t.lower_ == "and" for t in token.subtree):
+            return []
+        found = []
+        for mention in self.resolver.mentions:
+            if mention is own or not (token.left_edge.i <= mention.start <= token.i):
+                continue
+            if (mention.entity.cls == "Person") != (own.entity.cls == "Person"):
+                continue
+            nxt = token.doc[mention.end] if mention.end < len(token.doc) else None
+            if nxt is not None and nxt.lower_ in self.lexicon.roles:
+                continue  # a title's owner ("US President ..."), not a party
+            between = token.doc[mention.end:own.start]
+            if not any(t.lower_ == "and" and t.dep_ == "cc" for t in between):
+                continue
+            step, ok = token.doc[mention.end - 1], True
+            while step.i != token.i:
+                if step.dep_ not in ("conj", "appos", "compound", "amod") or step.head is step:
+                    ok = False
+                    break
+                step = step.head
+            if ok:
+                found.append(mention.entity)
         return found
 
     def objects(self, verb: Token, reading: Reading, passive: bool) -> list[Entity]:
@@ -286,7 +315,10 @@ class Rules:
         if spec.startswith("prep:"):
             word = spec[5:]
             out = []
-            for prep in noun.children:
+            # "began an offensive into Syria": the phrase may hang on the verb
+            holders = [noun] + ([noun.head] if noun.dep_ == "dobj" else [])
+            preps = [c for h in holders for c in h.children]
+            for prep in preps:
                 if prep.dep_ in ("prep", "agent") and prep.lower_ == word:
                     for pobj in prep.children:
                         if pobj.dep_ == "pobj":

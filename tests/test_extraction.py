@@ -123,3 +123,16 @@ def test_direction_of_a_country_is_a_subplace(extractor):
     facts = facts_of(extractor, "Turkey invaded Syria's northeast on Wednesday.")
     assert ("Turkey", "invades", "northeastern Syria") in facts
     assert ("northeastern Syria", "partOf", "Syria") in facts
+
+
+def test_coordinated_subjects_meet_each_other(extractor):
+    facts = facts_of(extractor, "US President Donald Trump and Turkish President Recep Tayyip "
+                                "Erdoğan spoke on the phone.")
+    assert {("Recep Tayyip Erdoğan", "meetsWith", "Donald Trump"),
+            ("Donald Trump", "meetsWith", "Recep Tayyip Erdoğan")} & set(facts)
+    assert ("United States", "meetsWith", "Recep Tayyip Erdoğan") not in facts
+
+
+def test_nominal_offensive_with_phrase_on_the_verb(extractor):
+    facts = facts_of(extractor, "Turkey began a military offensive into north-eastern Syria.")
+    assert ("Turkey", "attacks", "Syria") in facts
