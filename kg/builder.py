@@ -38,6 +38,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     html_facts: int = 0
+    html: bool = True
 
     @property
     def ok(self) -> bool:
@@ -47,7 +48,7 @@ class BuildReport:
         text = (f"built {self.articles} article{'s' * (self.articles != 1)}: "
                 f"{self.entities} entities, {self.facts} facts in {self.seconds:.1f} s "
                 f"-> {', '.join(str(f) for f in self.files)}")
-        if self.html_facts < self.facts:
+        if self.html and self.html_facts < self.facts:
             text += f" (the HTML view shows the first {self.html_facts} facts)"
         if self.problems:
             text += f"; skipped {len(self.problems)} input{'s' * (len(self.problems) != 1)}"
@@ -70,7 +71,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
     started = time.perf_counter()
     out = Path(out_dir)
     inputs = list(inputs)
-    report = BuildReport(out_dir=out)
+    report = BuildReport(out_dir=out, html=html)
     iris = Base(base)
     gazetteer = default_gazetteer(tuple(str(p) for p in gazetteer_files))
     nlp = nlp or load_pipeline(model, gazetteer)

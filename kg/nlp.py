@@ -89,10 +89,16 @@ class GazetteerComponent:
             elif run_start is not None:
                 regions.append((run_start, token.i if token is not None else len(doc)))
                 run_start = None
+        person_or_org = [(e.start, e.end) for e in doc.ents if e.label_ in ("PERSON", "ORG")]
         for start, end in regions:
             for i in range(start, end):
                 for j in range(min(end, i + self.MAX_PLACE_TOKENS), i, -1):
                     known = self.gazetteer.place_named(doc[i:j].text)
+                    # a place name never splits a person or organisation the model found
+                    # ("Andrew Jackson" keeps Jackson, Mississippi out)
+                    if known is not None and any((s < j and i < e) and (i, j) != (s, e)
+                                                 for s, e in person_or_org):
+                        continue
                     if known is not None:
                         found.append((doc[i:j], known))
                         break

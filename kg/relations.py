@@ -26,6 +26,8 @@ OBJECT_CONTROL = {"tell", "ask", "urge", "call", "invite", "order", "allow", "fo
                   "press", "encourage", "help"}
 DIRECTION_NOUNS = {d: d + "ern" for d in ("north", "south", "east", "west", "northeast",
                                            "northwest", "southeast", "southwest")}
+NOT_THE_HOLDER = {"former", "ex", "ex-", "vice", "deputy", "late", "acting", "elect", "incoming",
+                  "outgoing", "assistant"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 AGENT_ACL = {"lead", "command", "head", "back", "support", "arm"}
 PLACE_HEADS = {"city", "town", "village", "capital", "region", "province", "port", "district",
@@ -359,7 +361,7 @@ class Rules:
                 nouns.append(head.head)
             for noun in nouns:
                 relation = self.lexicon.roles.get(noun.lemma_.lower())
-                if relation is None:
+                if relation is None or any(c.lower_ in NOT_THE_HOLDER for c in noun.children):
                     continue
                 owner = self._of_owner(noun) or self._owner_among(
                     [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")], mention,
@@ -388,8 +390,12 @@ class Rules:
         return left
 
     def _role_in(self, words: list[Token]):
-        """The title word (or words: "prime minister", "secretary-general") among `words`."""
+        """The title word (or words: "prime minister", "secretary-general") among `words`;
+        none for a past, future or deputy holder ("former President", "President-elect")."""
         ordered = sorted(words, key=lambda t: t.i)
+        if any(t.lower_ in NOT_THE_HOLDER for t in ordered) or "-elect" in "".join(
+                t.lower_ for t in ordered):
+            return None
         for size in (3, 2, 1):
             for k in range(len(ordered) - size + 1):
                 group = ordered[k:k + size]

@@ -136,3 +136,18 @@ def test_coordinated_subjects_meet_each_other(extractor):
 def test_nominal_offensive_with_phrase_on_the_verb(extractor):
     facts = facts_of(extractor, "Turkey began a military offensive into north-eastern Syria.")
     assert ("Turkey", "attacks", "Syria") in facts
+
+
+@pytest.mark.parametrize("text", [
+    "Former President Barack Obama spoke in Chicago.",
+    "President-elect Joe Biden spoke in Delaware.",
+    "Robert Mugabe, former president of Zimbabwe, has died.",
+    "Vice President Mike Pence spoke in Ohio.",
+])
+def test_past_future_and_deputy_holders_do_not_lead(extractor, text):
+    assert not [k for k in facts_of(extractor, text) if k[1] == "leads"]
+
+
+def test_place_names_do_not_split_people(nlp):
+    doc = nlp("A statue of US President Andrew Jackson was defaced.")
+    assert "Andrew Jackson" in [e.text for e in doc.ents if e.label_ == "PERSON"]
