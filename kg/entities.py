@@ -200,6 +200,12 @@ class Resolver:
                     country = self.country_of(child)
                     if country:
                         return country
+        for prep in token.children:  # "members of the European Union", "forces of Syria"
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    mention = self.mention_at(pobj)
+                    if pobj.dep_ == "pobj" and mention and mention.entity.cls in ACTOR_CLASSES:
+                        return mention.entity
         return None
 
     def antecedent(self, token: Token, classes: set[str]) -> Entity | None:

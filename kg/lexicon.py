@@ -41,6 +41,7 @@ class Lexicon:
     actor_nouns: set[str]
     modality: dict[str, set[str]]
     reporting_verbs: set[str] = field(default_factory=set)
+    owned_nouns: set[str] = field(default_factory=set)
 
 
 def _check(relation: str, where: str) -> str:
@@ -67,4 +68,5 @@ def load_lexicon() -> Lexicon:
     return Lexicon(verbs=verbs, nouns=nouns, topics=set(data["topics"]), roles=roles,
                    actor_nouns=set(data["actor_nouns"]),
                    modality={k: set(v) for k, v in data["modality"].items()},
-                   reporting_verbs=set(data["reporting_verbs"]))
+                   reporting_verbs=set(data["reporting_verbs"]),
+                   owned_nouns=set(data.get("owned_nouns", [])))

@@ -11,6 +11,9 @@ from spacy.tokens import Token
 
 from .lexicon import Lexicon
 
+ALTERNATIVES = {"rather than", "instead of"}
+
+
 def modality_of(trigger: Token, lexicon: Lexicon) -> str:
     words = lexicon.modality
     found = set()
@@ -21,6 +24,8 @@ def modality_of(trigger: Token, lexicon: Lexicon) -> str:
             if token.pos_ in ("VERB", "AUX") and lemma in words["alleged_governors"]:
                 found.add("alleged")
         elif token.pos_ in ("VERB", "AUX") or token is trigger:
+            if token.doc[max(0, token.i - 2):token.i].text.lower() in ALTERNATIVES:
+                found.add("negated")  # "defend Bakhmut rather than withdraw": not withdrawing
             if token.tag_ == "VB" and token.dep_ != "xcomp" and any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
                 found.add("planned")  # an infinitive of purpose or plan: "the plan for Xi to visit"

@@ -223,6 +223,11 @@ class Rules:
         entities = self.resolver.resolve(token)
         if entities:
             return entities
+        if token.lemma_.lower() in self.lexicon.owned_nouns:
+            owners = [e for c in token.children if c.dep_ == "poss"
+                      for e in self.resolver.resolve(c) if e.cls in ACTOR_CLASSES]
+            if owners:
+                return owners
         topic = self.topic(token, predicate)
         return [topic] if topic else []
 
@@ -261,8 +266,7 @@ class Rules:
         if token.pos_ != "NOUN" or lemma not in self.lexicon.topics:
             return None
         words = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")
-                 and c.i < token.i and c.pos_ in ("NOUN", "ADJ", "PROPN")
-                 and not self.resolver.country_of(c)]
+                 and c.i < token.i and c.pos_ in ("NOUN", "ADJ", "PROPN")]
         words = [w for w in words if w.lower_ not in ("first", "new", "long", "major")]
         phrase = " ".join([w.text for w in sorted(words, key=lambda t: t.i)] + [token.text])
         target_holders = [token] + ([predicate] if predicate is not None else [])

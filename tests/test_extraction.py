@@ -151,3 +151,23 @@ def test_past_future_and_deputy_holders_do_not_lead(extractor, text):
 def test_place_names_do_not_split_people(nlp):
     doc = nlp("A statue of US President Andrew Jackson was defaced.")
     assert "Andrew Jackson" in [e.text for e in doc.ents if e.label_ == "PERSON"]
+
+
+@pytest.mark.parametrize("text,expected,modality", [
+    ("Brazil is not a member of the G7.", ("Brazil", "memberOf", "G7"), "negated"),
+    ("Brazilian President Jair Bolsonaro opposed Macron's statement.",
+     ("Jair Bolsonaro", "opposes", "Emmanuel Macron"), "asserted"),
+    ("The United States announced a complete withdrawal from Syria.",
+     ("United States", "withdrawsFrom", "Syria"), "asserted"),
+    ("Guyana's membership on the UN Security Council began in January.",
+     ("Guyana", "memberOf", "UN Security Council"), "asserted"),
+])
+def test_nominal_relations(extractor, text, expected, modality):
+    facts = facts_of(extractor, text)
+    assert expected in facts, sorted(facts)
+    assert facts[expected].modality == modality
+
+
+def test_alternative_not_taken_is_negated(extractor):
+    facts = facts_of(extractor, "Iran decided to negotiate rather than attack Israel.")
+    assert facts[("Iran", "attacks", "Israel")].modality == "negated"
