@@ -50,6 +50,9 @@ def find_relations(sent: Span, resolver: Resolver, lexicon: Lexicon) -> Iterator
         key = (candidate.subject.key, candidate.relation, candidate.object.key)
         if candidate.subject.key == candidate.object.key or key in seen:
             continue
+        if candidate.relation == "meetsWith" and "MediaOrganization" in (
+                candidate.subject.cls, candidate.object.cls):
+            continue  # speaking to the press is an interview, not a meeting
         seen.add(key)
         yield candidate
 
@@ -330,6 +333,14 @@ class Rules:
                         if pobj.dep_ == "pobj":
                             out.extend(self.agents(pobj) if subjects_of else self.thing(pobj))
             return out
+        if spec == "copula-subject":  # "Brazil is not a member of the G7"
+            if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+                return [e for c in noun.head.children if c.dep_ == "nsubj" for e in self.agents(c)]
+            return []
+        if spec == "appos-head":  # "Vijay Goel, a member of the Rajya Sabha"
+            if noun.dep_ == "appos":
+                return [e for e in self.resolver.resolve(noun.head) if e.cls in ACTOR_CLASSES]
+            return []
         if spec == "governor-subject":
             verb = noun.head
             hops = 0

@@ -171,3 +171,14 @@ def test_nominal_relations(extractor, text, expected, modality):
 def test_alternative_not_taken_is_negated(extractor):
     facts = facts_of(extractor, "Iran decided to negotiate rather than attack Israel.")
     assert facts[("Iran", "attacks", "Israel")].modality == "negated"
+
+
+def test_membership_needs_a_copula_or_apposition(extractor):
+    assert ("Vijay Goel", "memberOf", "Rajya Sabha") in facts_of(
+        extractor, "Vijay Goel, a member of the Rajya Sabha, spoke on Monday.")
+    facts = facts_of(extractor, "Boris Johnson won the votes of 92,000 members of the Conservative Party.")
+    assert ("Boris Johnson", "memberOf", "Conservative Party") not in facts
+
+
+def test_talking_to_the_press_is_not_a_meeting(extractor):
+    assert not facts_of(extractor, "Speaking to Reuters, Vladimir Putin said the talks failed.")
