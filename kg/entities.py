@@ -231,6 +231,8 @@ class Resolver:
                 if head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "dobj" and any(
                         c.dep_ == "xcomp" for c in head.head.children)):
                     best_subject = mention.entity
+            if back == index and token.tag_ == "PRP$" and best:
+                return best  # "Guyana's leadership, including its support": the nearest owner
             if best_subject or best:
                 return best_subject or best
         return None

@@ -85,6 +85,9 @@ class Rules:
         for reading in self.lexicon.verbs[lemma]:
             if reading.needs and not self._has_object_lemma(verb, reading.needs):
                 continue
+            if reading.relation == "visits" and "dobj" not in reading.object and any(
+                    c.dep_ == "dobj" for c in verb.children):
+                continue  # "flies fighters to Syria" carries something; it is not a visit
             subjects = self.subjects(verb, passive)
             objects = self.objects(verb, reading, passive)
             if reading.subject == "conjuncts" and len(subjects) > 1 and not objects:
@@ -290,7 +293,10 @@ class Rules:
                             phrase = f"{phrase} {prep.lower_} {targets[0].name}"
             if phrase != token.text:
                 break
-        return self.resolver.topic(phrase[:1].lower() + phrase[1:], token.text)
+        first = min([token] + words, key=lambda t: t.i)
+        if first.is_sent_start and first.pos_ != "PROPN" and not self.resolver.country_of(first):
+            phrase = phrase[:1].lower() + phrase[1:]  # "Sanctions were..." -> "sanctions"
+        return self.resolver.topic(phrase, token.text)
 
     # -- nouns -------------------------------------------------------------------------------
     def noun(self, noun: Token) -> Iterator[Candidate]:

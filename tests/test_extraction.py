@@ -182,3 +182,14 @@ def test_membership_needs_a_copula_or_apposition(extractor):
 
 def test_talking_to_the_press_is_not_a_meeting(extractor):
     assert not facts_of(extractor, "Speaking to Reuters, Vladimir Putin said the talks failed.")
+
+
+def test_possessive_pronoun_takes_the_nearest_owner(extractor):
+    facts = facts_of(extractor, "The United States praised Guyana's leadership, including its "
+                                "support for a Haitian political accord.")
+    assert ("Guyana", "supports", "Haitian political accord") in facts
+
+
+def test_carrying_something_somewhere_is_not_a_visit(extractor):
+    facts = facts_of(extractor, "Mahan Air flies fighters and cargo to Syria.")
+    assert not [k for k in facts if k[1] == "visits"]
