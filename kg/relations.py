@@ -28,6 +28,8 @@ DIRECTION_NOUNS = {d: d + "ern" for d in ("north", "south", "east", "west", "nor
                                            "northwest", "southeast", "southwest")}
 NOT_THE_HOLDER = {"former", "ex", "ex-", "vice", "deputy", "late", "acting", "elect", "incoming",
                   "outgoing", "assistant"}
+HOSTILE = {"attacks", "invades", "captures", "threatens", "suppliesArmsTo", "sanctions",
+           "fightsAgainst"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 AGENT_ACL = {"lead", "command", "head", "back", "support", "arm"}
 PLACE_HEADS = {"city", "town", "village", "capital", "region", "province", "port", "district",
@@ -46,7 +48,9 @@ class Candidate:
 def find_relations(sent: Span, resolver: Resolver, lexicon: Lexicon) -> Iterator[Candidate]:
     rules = Rules(resolver, lexicon)
     seen = set()
-    for candidate in rules.run(sent):
+    found = list(rules.run(sent))
+    found += list(rules.accusations(found))
+    for candidate in found:
         key = (candidate.subject.key, candidate.relation, candidate.object.key)
         if candidate.subject.key == candidate.object.key or key in seen:
             continue
@@ -77,6 +81,25 @@ class Rules:
         yield from self.places(sent)
         yield from self.extra
         self.extra = []
+
+    def accusations(self, candidates: list[Candidate]) -> Iterator[Candidate]:
+        """X alleges, believes or claims that Y does something hostile: X accuses Y
+        ("the US believes China is considering arming Russia")."""
+        believers = self.lexicon.modality["alleged_governors"]
+        for candidate in candidates:
+            if candidate.relation not in HOSTILE:
+                continue
+            token, came_by = candidate.trigger, None
+            for _ in range(6):
+                if token.head is token or token.dep_ not in ("ccomp", "xcomp", "conj"):
+                    break
+                came_by, token = token.dep_, token.head
+                if token.pos_ == "VERB" and token.lemma_.lower() in believers and came_by == "ccomp":
+                    for accuser in self.subjects(token):
+                        if accuser != candidate.subject and accuser.cls in ACTOR_CLASSES:
+                            yield Candidate(accuser, "accuses", candidate.subject, token,
+                                            f"belief:{token.lemma_.lower()}")
+                    break
 
     # -- verbs -------------------------------------------------------------------------------
     def verb(self, verb: Token) -> Iterator[Candidate]:

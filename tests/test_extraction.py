@@ -193,3 +193,10 @@ def test_possessive_pronoun_takes_the_nearest_owner(extractor):
 def test_carrying_something_somewhere_is_not_a_visit(extractor):
     facts = facts_of(extractor, "Mahan Air flies fighters and cargo to Syria.")
     assert not [k for k in facts if k[1] == "visits"]
+
+
+def test_belief_in_a_hostile_act_is_an_accusation(extractor):
+    facts = facts_of(extractor, "Israel alleges that Iran is arming Hezbollah.")
+    assert ("Israel", "accuses", "Iran") in facts
+    assert facts[("Iran", "suppliesArmsTo", "Hezbollah")].modality == "alleged"
+    assert ("Israel", "accuses", "Iran") not in facts_of(extractor, "Israel said Iran visited Syria.")
