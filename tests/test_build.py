@@ -224,13 +224,27 @@ def test_seed_scores_above_the_bars(seed):
     result = scorer.score(gold, scorer.load([str(out / "graph.trig")]))
     detail = (result["missed"], result["false_positives"])
     assert result["recall"] >= 0.5 and result["precision"] >= 0.6, detail
-    # regression floor: measured recall 0.913 (21/23), precision 1.0 (25/25), modality 0.969
-    assert result["recall"] >= 0.87, detail  # at most one more miss
-    assert result["precision"] >= 0.95, detail  # at most one false triple
+    # regression floor: measured recall 0.957 (22/23), precision 0.963 (26/27), modality 0.97
+    assert result["recall"] >= 0.91, detail  # at most one more miss
+    assert result["precision"] >= 0.92, detail  # at most one more false triple
     assert result["modality_accuracy"] >= 0.9, detail
     assert result["with_provenance"] == 1.0
     # the Turtle file scores the same
     assert scorer.score(gold, scorer.load([str(out / "graph.ttl")]))["recall"] == result["recall"]
+
+
+def test_development_articles_stay_above_their_floor(nlp, tmp_path):
+    """Regression floor on the five development articles (measured: precision 0.929,
+    recall 0.482, F1 0.635, modality 0.964, provenance 1.0)."""
+    report = kg.build([DATA / "dev"], tmp_path / "dev", nlp=nlp, html=False)
+    assert report.articles == 5 and not report.problems
+    scorer = load_scorer()
+    gold = [json.loads(line) for line in (DATA / "gold" / "dev.jsonl").read_text().splitlines()
+            if line.strip()]
+    result = scorer.score(gold, scorer.load([str(tmp_path / "dev" / "graph.trig")]))
+    detail = (result["missed"], result["false_positives"])
+    assert result["f1"] >= 0.6 and result["precision"] >= 0.88 and result["recall"] >= 0.44, detail
+    assert result["modality_accuracy"] >= 0.9 and result["with_provenance"] == 1.0, detail
 
 
 # ---------------------------------------------------------------- determinism
