@@ -250,6 +250,13 @@ class Rules:
         if sub:
             return [sub]
         entities = self.resolver.resolve(token)
+        if entities and entities[0].cls != "Person":
+            # "met with Caribbean Community (CARICOM) Secretary-General Carla Barnett": the
+            # parser hangs the person on the organisation; the person is who was met
+            people = [m.entity for c in token.children if c.dep_ == "appos"
+                      for m in [self.resolver.mention_at(c)] if m and m.entity.cls == "Person"]
+            if people:
+                return people
         if entities:
             return entities
         if token.lemma_.lower() in self.lexicon.owned_nouns:
@@ -422,6 +429,10 @@ class Rules:
         i = mention.start - 1
         while i >= sent.start and len(left) < 8:
             tok = doc[i]
+            if tok.text == ")" and i - 2 >= sent.start and doc[i - 2].text == "(":
+                left.extend([tok, doc[i - 1], doc[i - 2]])  # "Caribbean Community (CARICOM) Secretary-General"
+                i -= 3
+                continue
             titled = tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") \
                 or tok.lower_ in self.lexicon.roles
             if not titled or tok.pos_ in ("DET", "VERB", "CCONJ") or tok.is_sent_start and \

@@ -234,8 +234,8 @@ def test_seed_scores_above_the_bars(seed):
 
 
 def test_development_articles_stay_above_their_floor(nlp, tmp_path):
-    """Regression floor on the five development articles (measured: precision 0.929,
-    recall 0.482, F1 0.635, modality 0.964, provenance 1.0)."""
+    """Regression floor on the five development articles (measured: precision 0.966,
+    recall 0.518, F1 0.674, modality 0.967, provenance 1.0)."""
     report = kg.build([DATA / "dev"], tmp_path / "dev", nlp=nlp, html=False)
     assert report.articles == 5 and not report.problems
     scorer = load_scorer()
@@ -243,7 +243,7 @@ def test_development_articles_stay_above_their_floor(nlp, tmp_path):
             if line.strip()]
     result = scorer.score(gold, scorer.load([str(tmp_path / "dev" / "graph.trig")]))
     detail = (result["missed"], result["false_positives"])
-    assert result["f1"] >= 0.6 and result["precision"] >= 0.88 and result["recall"] >= 0.44, detail
+    assert result["f1"] >= 0.64 and result["precision"] >= 0.9 and result["recall"] >= 0.48, detail
     assert result["modality_accuracy"] >= 0.9 and result["with_provenance"] == 1.0, detail
 
 

@@ -200,3 +200,10 @@ def test_belief_in_a_hostile_act_is_an_accusation(extractor):
     assert ("Israel", "accuses", "Iran") in facts
     assert facts[("Iran", "suppliesArmsTo", "Hezbollah")].modality == "alleged"
     assert ("Israel", "accuses", "Iran") not in facts_of(extractor, "Israel said Iran visited Syria.")
+
+
+def test_title_after_an_organisation_and_its_acronym(extractor):
+    facts = facts_of(extractor, "Jon Finer also met with Caribbean Community (CARICOM) "
+                                "Secretary-General Dr. Carla Barnett to discuss planning.")
+    assert ("Carla Barnett", "leads", "CARICOM") in facts
+    assert ("Jon Finer", "meetsWith", "Carla Barnett") in facts
