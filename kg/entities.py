@@ -127,7 +127,7 @@ class Resolver:
             else:
                 if span.label_ == "PERSON" and " " not in name and len(people_full.get(name, [])) == 1:
                     name = people_full[name][0]
-                entity = self._entity(name, self._class_of(span, name))
+                entity = self.entity(name, self._class_of(span, name))
             entity.surface_forms.add(re.sub(r"\s+", " ", span.text).strip())
             mention = Mention(trimmed.start, trimmed.end, span.text, entity)
             self.mentions.append(mention)
@@ -148,14 +148,14 @@ class Resolver:
         return "Organization"
 
     def _from_known(self, known: KnownEntity) -> Entity:
-        entity = self._entity(known.name, known.cls)
+        entity = self.entity(known.name, known.cls)
         entity.wikidata = entity.wikidata or known.wikidata
         entity.geonames = entity.geonames or known.geonames
         entity.latitude = entity.latitude if entity.latitude is not None else known.latitude
         entity.longitude = entity.longitude if entity.longitude is not None else known.longitude
         return entity
 
-    def _entity(self, name: str, cls: str) -> Entity:
+    def entity(self, name: str, cls: str) -> Entity:
         key = slug(name)
         entity = self.entities.get(key)
         if entity is None:
@@ -166,13 +166,13 @@ class Resolver:
         return entity
 
     def topic(self, name: str, surface: str) -> Entity:
-        entity = self._entity(name, "Topic")
+        entity = self.entity(name, "Topic")
         entity.surface_forms.add(surface)
         return entity
 
     def subplace(self, direction: str, place: Entity) -> Entity:
         """'the eastern part of Bakhmut' -> an entity 'eastern Bakhmut'."""
-        entity = self._entity(f"{direction} {place.name}", "Region")
+        entity = self.entity(f"{direction} {place.name}", "Region")
         entity.surface_forms.add(f"{direction} {place.name}")
         return entity
 

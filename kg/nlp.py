@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import importlib.util
-import re
 
 import spacy
 from spacy.language import Language

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .entities import Entity
 from .extract import ArticleFacts, Fact
@@ -146,4 +146,4 @@ def _iri_or_literal(url: str):
     return Literal(url)
 
 
-__all__ = ["article_graph", "EntityDescriptions", "new_graph", "entity_iri", "BNode"]
+__all__ = ["article_graph", "EntityDescriptions", "new_graph", "entity_iri"]

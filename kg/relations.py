@@ -61,10 +61,6 @@ def find_relations(sent: Span, resolver: Resolver, lexicon: Lexicon) -> Iterator
         yield candidate
 
 
-def resolver_names(rules: "Rules", token: Token) -> bool:
-    return rules.resolver.mention_at(token) is not None
-
-
 class Rules:
     def __init__(self, resolver: Resolver, lexicon: Lexicon):
         self.resolver = resolver
@@ -433,11 +429,14 @@ class Rules:
                 left.extend([tok, doc[i - 1], doc[i - 2]])  # "Caribbean Community (CARICOM) Secretary-General"
                 i -= 3
                 continue
-            titled = tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") \
-                or tok.lower_ in self.lexicon.roles
-            if not titled or tok.pos_ in ("DET", "VERB", "CCONJ") or tok.is_sent_start and \
-                    tok.lower_ not in self.lexicon.roles and not resolver_names(self, tok):
-                if titled and (resolver_names(self, tok) or self.resolver.country_of(tok)):
+            role = tok.lower_ in self.lexicon.roles
+            named = self.resolver.mention_at(tok) is not None
+            titled = tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") or role
+            # a capitalised first word of the sentence is a title word only if it is a role or a name
+            ends = (not titled or tok.pos_ in ("DET", "VERB", "CCONJ")
+                    or (tok.is_sent_start and not role and not named))
+            if ends:
+                if titled and (named or self.resolver.country_of(tok)):
                     left.append(tok)
                 break
             left.append(tok)
@@ -495,7 +494,7 @@ class Rules:
                 phrase = " ".join(w.text for w in sorted(words, key=lambda t: t.i)
                                   if not self.resolver.country_of(w)) + " " + token.text
                 name = f"{owner.name} {phrase.strip()}" if owner else phrase.strip()
-                entity = self.resolver._entity(name, cls)
+                entity = self.resolver.entity(name, cls)
                 entity.surface_forms.add(token.doc[min(w.i for w in words):token.i + 1].text)
                 return entity
         return None
