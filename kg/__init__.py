@@ -1,12 +1,14 @@
 """kg: a geopolitical knowledge-graph builder.
 
 News articles in; RDF with provenance (TriG/Turtle), SPARQL answers and an offline HTML graph
-view out. The command line (`kg build`, `kg query`, `kg render`) is a thin layer over:
+view out. The command line (`kg build`, `kg query`, `kg render`, `kg evaluate`) is a thin layer
+over:
 
     kg.build(inputs, out_dir)              -> BuildReport         (kg.build module)
     kg.load(paths)                         -> rdflib.Dataset      (kg.graphfiles)
     kg.query(data, sparql_or_name, params) -> rdflib query result (kg.sparql)
     kg.render_html(data, focus=...)        -> str                 (kg.render)
+    kg.evaluate(gold, graph)               -> Evaluation          (kg.evaluate)
 """
 from .errors import KgError
 
@@ -40,4 +42,12 @@ def render_html(data, **options) -> str:
     return _render(data, **options)
 
 
-__all__ = ["KgError", "build", "load", "query", "render_html", "__version__"]
+def evaluate(gold, graph):
+    """Score a graph (Dataset or graph files) against gold facts (a gold JSONL file or
+    kg.evaluate.load_gold's list): precision, recall, F1 and more, total and by article."""
+    from .evaluate import evaluate as _evaluate
+
+    return _evaluate(gold, graph)
+
+
+__all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "__version__"]

@@ -1,4 +1,5 @@
-"""The `kg` command: a thin layer over the Python API (kg.build, kg.query, kg.render)."""
+"""The `kg` command: a thin layer over the Python API (kg.build, kg.query, kg.render,
+kg.evaluate)."""
 from __future__ import annotations
 
 import sys
@@ -134,6 +135,39 @@ def render(graphs, out_file, focus, depth, relations) -> None:
     except OSError as err:
         _fail(KgError(f"{out_file}: cannot write: {err.strerror}"))
     click.echo(f"wrote {out_file}")
+
+
+@main.command()
+@click.argument("gold")
+@click.argument("graphs", nargs=-1, required=True)
+@click.option("--show", is_flag=True, help="List the missed gold facts and the extra triples.")
+@click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
+@click.option("--doc", "doc", metavar="ID", help="Only this article's row, misses and extras "
+                                                 "(the totals stay those of the whole graph).")
+@click.option("--min-f1", type=click.FloatRange(0, 1), metavar="X",
+              help="Exit 1 when the total F1 is below X (for CI).")
+def evaluate(gold, graphs, show, as_json, doc, min_f1) -> None:
+    """Score GRAPH files against GOLD facts (JSONL): precision, recall, F1 and more, by article.
+
+    The gold format and the figures are those of the project's fact scorer (score.py).
+    """
+    import json
+
+    from .evaluate import evaluate as run_evaluate
+    from .evaluate import format_report
+
+    try:
+        result = run_evaluate(gold, graphs)
+        text = (json.dumps(result.as_dict(doc), indent=2, ensure_ascii=False) + "\n" if as_json
+                else format_report(result, show=show, doc=doc))
+    except KgError as err:
+        click.echo(f"kg: {err}", err=True)
+        sys.exit(2)
+    click.echo(text, nl=False)
+    f1 = round(result.f1, 3)
+    if min_f1 is not None and f1 < min_f1:
+        click.echo(f"kg: F1 {f1} is below --min-f1 {min_f1}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
