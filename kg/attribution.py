@@ -58,7 +58,18 @@ def _according_to(trigger: Token, resolver: Resolver) -> Entity | None:
     for token in trigger.sent:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
             for pobj in token.doc[token.i + 1].children:
-                found = resolver.resolve(pobj)
+                found = resolver.resolve(pobj) or _author(pobj, resolver)
                 if found:
                     return found[0]
     return None
+
+
+def _author(source: Token, resolver: Resolver) -> list[Entity]:
+    """Who made a statement, tweet or report: "a tweet by Mike Pompeo", "the Kremlin's statement"."""
+    for child in source.children:
+        if child.dep_ == "poss":
+            return [e for e in resolver.resolve(child) if e.cls in ACTOR_CLASSES]
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            return [e for p in child.children if p.dep_ == "pobj"
+                    for e in resolver.resolve(p) if e.cls in ACTOR_CLASSES]
+    return []

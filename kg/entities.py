@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -29,6 +30,12 @@ ORG_HEADS = {
                        "administration", "committee"},
     "MilitaryForce": {"army", "forces", "force", "military", "navy", "guard", "guards", "corps"},
 }
+# last words of names that make the name an organisation whatever the model's label
+ORG_NAME_WORDS = {"air", "airlines", "airways", "bank", "group", "party", "company", "corporation",
+                  "corp", "inc", "ltd", "institute", "foundation", "association", "federation",
+                  "movement", "front", "brigade", "brigades", "militia", "network", "university"}
+ARMED_NAME_WORDS = {"brigade", "brigades", "militia"}
+LABEL_PRIORITY = {"ORG": 4, "PERSON": 3, "GPE": 2, "LOC": 1, "FAC": 0}
 DIRECTIONS = {"eastern", "western", "northern", "southern", "central", "north", "south", "east",
               "west", "northeastern", "northwestern", "southeastern", "southwestern"}
 PLACE_NOUNS = {"city": ("City",), "town": ("City",), "capital": ("City",), "village": ("City",),
@@ -36,6 +43,8 @@ PLACE_NOUNS = {"city": ("City",), "town": ("City",), "capital": ("City",), "vill
                "province": ("Region",), "area": ("Region", "Place", "City")}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
+FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+QUOTES = {'"', "\u201c", "\u201d"}
 PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}
 ACTOR_CLASSES = {"Person", "Country", "Organization", "GovernmentBody", "ArmedGroup",
                  "MilitaryForce", "InternationalOrganization", "MediaOrganization"}
@@ -92,8 +101,18 @@ def clean_name(span: Span) -> tuple[str, Span]:
         if end <= start:
             end = start + 1
             break
+    while end > start + 1 and doc[end - 1].pos_ in ("ADP", "CCONJ", "PUNCT", "DET"):
+        end -= 1  # "The Federal Aviation Office of"
     trimmed = doc[start:end]
+    if end - start == 1 and trimmed[0].pos_ in ("DET", "ADP", "PRON"):
+        return "", trimmed  # a lone "The" the model took for a name
     return re.sub(r"\s+", " ", trimmed.text).strip(" ,.\"'’‘“”"), trimmed
+
+
+def _quoted(token: Token) -> bool:
+    """Whether `token` stands inside quotation marks opened in its sentence."""
+    sent = token.sent
+    return sum(t.text in QUOTES for t in sent[:token.i - sent.start]) % 2 == 1
 
 
 class Resolver:
@@ -108,15 +127,30 @@ class Resolver:
 
     # -- named mentions ------------------------------------------------------------------
     def _find_mentions(self) -> None:
-        people_full: dict[str, list[str]] = {}  # last or first name -> full names in the article
+        people_full: dict[str, set[str]] = {}  # last or first name -> full names in the article
+        orgs_full: dict[str, set[str]] = {}  # first word -> organisation names ("Mahan Air")
         spans = [e for e in self.doc.ents if e.label_ in NAME_LABELS]
+        votes: dict[str, Counter] = {}  # the small model labels one name differently in places
+        for span in spans:
+            votes.setdefault(clean_name(span)[0], Counter())[span.label_] += 1
+        self._labels = {name: max(count, key=lambda label: (count[label], LABEL_PRIORITY[label]))
+                        for name, count in votes.items()}
         for span in spans:
             name, _ = clean_name(span)
             known = span._.kg_known or self.gazetteer.lookup(name)
-            if span.label_ == "PERSON" and known is None and " " in name:
+            if known is None and " " in name:
                 parts = name.split()
-                people_full.setdefault(parts[-1], []).append(name)
-                people_full.setdefault(parts[0], []).append(name)
+                if span.label_ == "PERSON":
+                    people_full.setdefault(parts[-1], set()).add(name)
+                    people_full.setdefault(parts[0], set()).add(name)
+                elif self._labels[name] == "ORG" and parts[0][:1].isupper() and parts[0].isalpha():
+                    orgs_full.setdefault(parts[0], set()).add(name)
+        organisations = {}  # short name -> (full name, class) of the organisation it stands for
+        for first, names in orgs_full.items():
+            if len(names) == 1 and first not in people_full:
+                full = next(iter(names))
+                organisations[first] = full
+        acronyms: dict[str, Entity] = {}  # "People's Protection Units (YPG)": YPG is the units
         for span in spans:
             name, trimmed = clean_name(span)
             if not name or not any(ch.isalpha() for ch in name):
@@ -124,23 +158,48 @@ class Resolver:
             known = span._.kg_known or self.gazetteer.lookup(name)
             if known is not None:
                 entity = self._from_known(known)
+            elif name in acronyms:
+                entity = acronyms[name]
+            elif name in organisations:
+                # "Mahan" after "Mahan Air": the small model calls the short form a person or place
+                full = organisations[name]
+                entity = self.entity(full, self._class_of_name(full, "ORG"))
             else:
-                if span.label_ == "PERSON" and " " not in name and len(people_full.get(name, [])) == 1:
-                    name = people_full[name][0]
+                if span.label_ == "PERSON" and " " not in name and len(people_full.get(name, ())) == 1:
+                    name = next(iter(people_full[name]))
                 entity = self.entity(name, self._class_of(span, name))
             entity.surface_forms.add(re.sub(r"\s+", " ", span.text).strip())
+            short = self._acronym_after(span)
+            if short and entity.cls != "Person" and short not in acronyms:
+                acronyms[short] = entity
             mention = Mention(trimmed.start, trimmed.end, span.text, entity)
             self.mentions.append(mention)
             for i in range(span.start, span.end):
                 self.by_token[i] = mention
 
+    def _acronym_after(self, span: Span) -> str | None:
+        """'ACR' when the name is followed by '(ACR)' and ACR is a run of capitals."""
+        doc, end = self.doc, span.end
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            short = doc[end + 1].text
+            if short.isupper() and short.isalpha() and 2 <= len(short) <= 8:
+                return short
+        return None
+
     def _class_of(self, span: Span, name: str) -> str:
-        if span.label_ == "PERSON":
+        return self._class_of_name(name, self._labels.get(name, span.label_))
+
+    @staticmethod
+    def _class_of_name(name: str, label: str) -> str:
+        if label == "PERSON":
             return "Person"
-        if span.label_ == "GPE":
+        last = name.split()[-1].lower()
+        if last in ORG_NAME_WORDS:
+            return "ArmedGroup" if last in ARMED_NAME_WORDS else "Organization"
+        if label == "GPE":
             return "Place"
-        if span.label_ in ("LOC", "FAC"):
-            return "Region" if span.label_ == "LOC" else "Place"
+        if label in ("LOC", "FAC"):
+            return "Region" if label == "LOC" else "Place"
         head = name.split()[-1].lower()
         for cls, heads in ORG_HEADS.items():
             if head in heads:
@@ -237,13 +296,49 @@ class Resolver:
                 return best_subject or best
         return None
 
+    def quoted_speaker(self, token: Token) -> Entity | None:
+        """Who "I" is in a quotation: the person the sentence says is speaking
+        ('Stoltenberg wrote, "I count on Turkey"').
+
+        Only a speaker outside the quotation, with a reporting verb, is taken."""
+        if not _quoted(token):
+            return None
+        for verb in token.sent:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.lexicon.reporting_verbs \
+                    or _quoted(verb):
+                continue
+            for child in verb.children:
+                if child.dep_ == "nsubj":
+                    speaker = self._resolve_one(child)
+                    if speaker is not None and speaker.cls == "Person":
+                        return speaker
+        return None
+
     def _sentence_starts(self) -> list[int]:
         if not hasattr(self, "_starts"):
             self._starts = [s.start for s in self.doc.sents]
         return self._starts
 
+    def _examples(self, token: Token) -> list[Entity]:
+        """'allies such as Germany and France' -> Germany, France."""
+        found = []
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "as" and any(
+                    c.lower_ == "such" for c in prep.children):
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        for word in [pobj, *pobj.conjuncts]:
+                            mention = self.mention_at(word)
+                            if mention and mention.entity not in found:
+                                found.append(mention.entity)
+        return found
+
     def resolve(self, token: Token) -> list[Entity]:
         """The entities a noun or pronoun stands for (several for 'X and Y')."""
+        if self.mention_at(token) is None:
+            examples = self._examples(token)
+            if examples:
+                return examples
         found = self._resolve_one(token)
         result = [found] if found else []
         for conj in token.conjuncts:
@@ -258,7 +353,18 @@ class Resolver:
         if mention:
             return mention.entity
         lower = token.lower_
+        if lower in TITLES and token.pos_ in ("NOUN", "PROPN"):
+            # "US Ambassador to Germany Richard Grenell alleged": the parser made the title the
+            # head of the phrase; the person named right after it is who is meant
+            for tok in token.subtree:
+                found = self.mention_at(tok)
+                if tok.i > token.i and found and found.entity.cls == "Person":
+                    return found.entity
+        for example in self._examples(token)[:1]:
+            return example
         if token.pos_ == "PRON":
+            if lower in FIRST_PERSON:
+                return self.quoted_speaker(token)
             if lower in PERSON_PRONOUNS:
                 return self.antecedent(token, {"Person"})
             if lower in THING_PRONOUNS:

@@ -23,6 +23,7 @@ class Reading:
     needs_actor_object: bool = False
     needs_topic_object: bool = False
     needs_organisation_object: bool = False
+    needs_as: tuple[str, ...] = ()  # "named X as terrorists": one of these after "as"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class NounReading:
     relation: str
     subject: tuple[str, ...]
     object: tuple[str, ...]
+    needs_actor_object: bool = False
+    # a modifier that changes the relation: "military aid" supplies arms, "aid" does not
+    modified: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -42,6 +46,8 @@ class Lexicon:
     modality: dict[str, set[str]]
     reporting_verbs: set[str] = field(default_factory=set)
     owned_nouns: set[str] = field(default_factory=set)
+    doer_governors: set[str] = field(default_factory=set)
+    event_groups: list[set[str]] = field(default_factory=list)
 
 
 def _check(relation: str, where: str) -> str:
@@ -60,13 +66,19 @@ def load_lexicon() -> Lexicon:
                                 needs=tuple(r.get("needs", ())), subject=r.get("subject", "nsubj"),
                                 needs_actor_object=r.get("needs_actor_object", False),
                                 needs_topic_object=r.get("needs_topic_object", False),
-                                needs_organisation_object=r.get("needs_organisation_object", False))
+                                needs_organisation_object=r.get("needs_organisation_object", False),
+                                needs_as=tuple(r.get("needs_as", ())))
                         for r in readings]
-    nouns = {lemma: NounReading(_check(r["relation"], lemma), tuple(r["subject"]), tuple(r["object"]))
+    nouns = {lemma: NounReading(_check(r["relation"], lemma), tuple(r["subject"]), tuple(r["object"]),
+                                needs_actor_object=r.get("needs_actor_object", False),
+                                modified=tuple((word, _check(rel, lemma))
+                                               for word, rel in r.get("modified", {}).items()))
              for lemma, r in data["nouns"].items()}
     roles = {word: relation for relation, words in data["roles"].items() for word in words}
     return Lexicon(verbs=verbs, nouns=nouns, topics=set(data["topics"]), roles=roles,
                    actor_nouns=set(data["actor_nouns"]),
                    modality={k: set(v) for k, v in data["modality"].items()},
                    reporting_verbs=set(data["reporting_verbs"]),
-                   owned_nouns=set(data.get("owned_nouns", [])))
+                   owned_nouns=set(data.get("owned_nouns", [])),
+                   doer_governors=set(data.get("doer_governors", [])),
+                   event_groups=[set(group) for group in data.get("event_groups", [])])

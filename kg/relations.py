@@ -20,7 +20,7 @@ from typing import Iterator
 from spacy.tokens import Span, Token
 
 from .entities import ACTOR_CLASSES, DIRECTIONS, ORG_HEADS, PLACE_CLASSES, Entity, Resolver
-from .lexicon import Lexicon, Reading
+from .lexicon import SYMMETRIC, Lexicon, Reading
 
 OBJECT_CONTROL = {"tell", "ask", "urge", "call", "invite", "order", "allow", "force", "persuade",
                   "press", "encourage", "help"}
@@ -75,6 +75,7 @@ class Rules:
                 yield from self.noun(token)
         yield from self.titles(sent)
         yield from self.places(sent)
+        yield from self.allegations(sent)
         yield from self.extra
         self.extra = []
 
@@ -97,12 +98,34 @@ class Rules:
                                             f"belief:{token.lemma_.lower()}")
                     break
 
+    def allegations(self, sent: Span) -> Iterator[Candidate]:
+        """X alleges that Y did something: X accuses Y ("Grenell alleged Mahan had contributed
+        to human suffering")."""
+        for verb in sent:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() != "allege":
+                continue
+            clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+            if verb.dep_ == "parataxis":  # "X alleged, by way of example, Y had ..."
+                clauses.append(verb.head)
+            accusers = [e for e in self.subjects(verb) if e.cls in ACTOR_CLASSES]
+            for clause in clauses:
+                for child in clause.children:
+                    if child.dep_ != "nsubj":
+                        continue
+                    for accused in self.agents(child):
+                        if accused.cls not in ACTOR_CLASSES:
+                            continue
+                        for accuser in accusers:
+                            yield Candidate(accuser, "accuses", accused, verb, "allege")
+
     # -- verbs -------------------------------------------------------------------------------
     def verb(self, verb: Token) -> Iterator[Candidate]:
         lemma = verb.lemma_.lower()
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         for reading in self.lexicon.verbs[lemma]:
             if reading.needs and not self._has_object_lemma(verb, reading.needs):
+                continue
+            if reading.needs_as and not self._called_as(verb, reading.needs_as):
                 continue
             if reading.relation == "visits" and "dobj" not in reading.object and any(
                     c.dep_ == "dobj" for c in verb.children):
@@ -117,6 +140,15 @@ class Rules:
             for subject in subjects:
                 for obj in objects:
                     yield Candidate(subject, reading.relation, obj, verb, f"verb:{lemma}")
+
+    def _called_as(self, verb: Token, lemmas) -> bool:
+        """'named the PKK as terrorists', 'labelled it a terrorist organisation'."""
+        words = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                 for p in c.children if p.dep_ == "pobj"]
+        words += [c for c in verb.children if c.dep_ == "oprd"]
+        return any(w.lemma_.lower() in lemmas or any(
+            m.lemma_.lower() in lemmas for m in w.children if m.dep_ in ("compound", "amod"))
+            for w in words)
 
     def _has_object_lemma(self, verb: Token, lemmas) -> bool:
         return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in lemmas
@@ -150,6 +182,9 @@ class Rules:
             return self.subjects(head, None, depth + 1)
         if verb.dep_ in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
             return self.subjects(head, None, depth + 1)
+        if verb.dep_ == "pcomp" and head.lower_ in ("by", "after", "before", "while", "without") \
+                and head.head.pos_ in ("VERB", "AUX"):
+            return self.subjects(head.head, None, depth + 1)  # "X helped Y by supporting Z"
         if verb.dep_ == "relcl":
             return self.agents(head)
         if verb.dep_ == "acl" and head.pos_ == "NOUN":
@@ -191,13 +226,12 @@ class Rules:
             between = token.doc[mention.end:own.start]
             if not any(t.lower_ == "and" and t.dep_ == "cc" for t in between):
                 continue
-            step, ok = token.doc[mention.end - 1], True
-            while step.i != token.i:
-                if step.dep_ not in ("conj", "appos", "compound", "amod") or step.head is step:
-                    ok = False
+            step = token.doc[mention.end - 1]
+            for _ in range(12):  # bounded: a parse joined from chunks can hold a cycle
+                if step.i == token.i or step.dep_ not in ("conj", "appos", "compound", "amod"):
                     break
                 step = step.head
-            if ok:
+            if step.i == token.i:
                 found.append(mention.entity)
         return found
 
@@ -256,12 +290,46 @@ class Rules:
         if entities:
             return entities
         if token.lemma_.lower() in self.lexicon.owned_nouns:
-            owners = [e for c in token.children if c.dep_ == "poss"
-                      for e in self.resolver.resolve(c) if e.cls in ACTOR_CLASSES]
+            # "Macron's statement", "called for G7 action"
+            owners = [e for c in token.children if c.dep_ == "poss" or (
+                c.dep_ == "compound" and self.resolver.mention_at(c))
+                for e in self.resolver.resolve(c) if e.cls in ACTOR_CLASSES]
             if owners:
                 return owners
+        agents = self.event_agents(token)
+        if agents:
+            return agents
         topic = self.topic(token, predicate)
         return [topic] if topic else []
+
+    def event_agents(self, token: Token) -> list[Entity]:
+        """Who did the event a definite noun refers back to: "Macron called for action. The call
+        was seconded by Merkel" (the call is Macron's); "Turkey began an offensive ... The
+        operation was condemned" (the operation is Turkey's)."""
+        lemma = token.lemma_.lower()
+        group = next((g for g in self.lexicon.event_groups if lemma in g), None)
+        if group is None or token.pos_ != "NOUN" or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+            return []
+        sentence_starts = [s.start for s in token.doc.sents if s.start <= token.i]
+        earliest = sentence_starts[max(0, len(sentence_starts) - 6)]
+        for earlier in reversed(token.doc[earliest:token.sent.start]):
+            if earlier.lemma_.lower() not in group:
+                continue
+            if earlier.pos_ == "VERB":
+                agents = self.subjects(earlier)
+            elif earlier.pos_ == "NOUN" and earlier.lemma_.lower() in self.lexicon.nouns:
+                agents = []
+                for spec in self.lexicon.nouns[earlier.lemma_.lower()].subject:
+                    agents = self._noun_slot(earlier, spec, subjects_of=True)
+                    if agents:
+                        break
+            else:
+                continue
+            agents = [e for e in agents if e.cls in ACTOR_CLASSES]
+            if agents:
+                return agents
+        return []
 
     def subplace(self, token: Token) -> Entity | None:
         lemma = token.lemma_.lower()
@@ -327,6 +395,16 @@ class Rules:
     # -- nouns -------------------------------------------------------------------------------
     def noun(self, noun: Token) -> Iterator[Candidate]:
         reading = self.lexicon.nouns[noun.lemma_.lower()]
+        relation = next((rel for word, rel in reading.modified for c in noun.children
+                         if c.dep_ in ("amod", "compound") and c.lower_ == word), reading.relation)
+        rule = f"noun:{noun.lemma_.lower()}"
+        parties = self._between(noun)
+        if len(parties) > 1 and "between" in reading.subject:
+            # "a pact between the European Union and Mercosur"
+            for i, first in enumerate(parties):
+                for second in parties[i + 1:]:
+                    yield Candidate(first, relation, second, noun, rule)
+            return
         subjects: list[Entity] = []
         for spec in reading.subject:
             subjects = self._noun_slot(noun, spec, subjects_of=True)
@@ -334,12 +412,38 @@ class Rules:
                 break
         objects: list[Entity] = []
         for spec in reading.object:
-            objects = self._noun_slot(noun, spec, subjects_of=False)
+            objects = [e for e in self._noun_slot(noun, spec, subjects_of=False)
+                       if not reading.needs_actor_object or e.cls in ACTOR_CLASSES | PLACE_CLASSES]
             if objects:
                 break
+        if not objects and len(subjects) > 1 and relation in SYMMETRIC and "doer" in reading.subject:
+            # "Biden and Ghani reaffirmed their commitment to a partnership"
+            for i, first in enumerate(subjects):
+                for second in subjects[i + 1:]:
+                    yield Candidate(first, relation, second, noun, rule)
         for subject in subjects:
             for obj in objects:
-                yield Candidate(subject, reading.relation, obj, noun, f"noun:{noun.lemma_.lower()}")
+                yield Candidate(subject, relation, obj, noun, rule)
+
+    def _between(self, noun: Token) -> list[Entity]:
+        return [e for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"
+                for p in c.children if p.dep_ == "pobj" for e in self.agents(p)]
+
+    def _doer(self, noun: Token) -> list[Entity]:
+        """Who does what a noun names, through a verb of doing: "the SDF entered into an
+        agreement with Syria", "the US pledged $1 billion in aid"."""
+        verb = self._doing_verb(noun)
+        return [e for e in self.subjects(verb) if e.cls in ACTOR_CLASSES] if verb else []
+
+    def _doing_verb(self, noun: Token) -> Token | None:
+        token = noun
+        for _ in range(5):
+            if token.dep_ not in ("pobj", "prep", "dobj", "attr", "appos") or token.head is token:
+                return None
+            token = token.head
+            if token.pos_ in ("VERB", "AUX"):
+                return token if token.lemma_.lower() in self.lexicon.doer_governors else None
+        return None
 
     def _noun_slot(self, noun: Token, spec: str, subjects_of: bool) -> list[Entity]:
         if spec == "poss":
@@ -358,6 +462,9 @@ class Rules:
             out = []
             # "began an offensive into Syria": the phrase may hang on the verb
             holders = [noun] + ([noun.head] if noun.dep_ == "dobj" else [])
+            doing = None if subjects_of else self._doing_verb(noun)
+            if doing is not None and doing not in holders:
+                holders.append(doing)  # "pledged $1 billion in aid to Ukraine"
             preps = [c for h in holders for c in h.children]
             for prep in preps:
                 if prep.dep_ in ("prep", "agent") and prep.lower_ == word:
@@ -372,6 +479,20 @@ class Rules:
         if spec == "appos-head":  # "Vijay Goel, a member of the Rajya Sabha"
             if noun.dep_ == "appos":
                 return [e for e in self.resolver.resolve(noun.head) if e.cls in ACTOR_CLASSES]
+            return []
+        if spec == "doer":
+            return self._doer(noun)
+        if spec == "copula-target":  # "X has been the subject of US sanctions", "X is under sanctions"
+            prep = noun.head if noun.dep_ == "pobj" else None
+            if prep is None or prep.lower_ not in ("of", "under"):
+                return []
+            holder = prep.head
+            if prep.lower_ == "of" and holder.lemma_.lower() in ("subject", "target") \
+                    and holder.dep_ == "attr":
+                holder = holder.head
+            if holder.lemma_ in ("be", "remain", "come", "fall", "stay"):
+                return [e for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")
+                        for e in self.agents(c) if e.cls in ACTOR_CLASSES]
             return []
         if spec == "governor-subject":
             verb = noun.head
@@ -406,16 +527,37 @@ class Rules:
             nouns = [c for c in head.children if c.dep_ == "appos"]
             if head.dep_ == "appos":
                 nouns.append(head.head)
+            nouns += self._copula_roles(head)
             for noun in nouns:
                 relation = self.lexicon.roles.get(noun.lemma_.lower())
                 if relation is None or any(c.lower_ in NOT_THE_HOLDER for c in noun.children):
                     continue
-                owner = self._of_owner(noun) or self._owner_among(
+                owner = self._of_owner(noun) or self._whose_owner(noun) or self._owner_among(
                     [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")], mention,
                     allow_person=relation == "spokespersonFor")
                 if owner is not None:
                     yield Candidate(mention.entity, relation, owner, noun,
                                     f"appos:{noun.lemma_.lower()}")
+
+    @staticmethod
+    def _copula_roles(head: Token) -> list[Token]:
+        """The role noun on the other side of "is": "Y is the president of X", "X's president
+        is Y", "the army, whose commander-in-chief is Y"."""
+        verb = head.head
+        if verb is head or verb.lemma_ != "be" or head.dep_ not in ("attr", "nsubj"):
+            return []
+        other = "nsubj" if head.dep_ == "attr" else "attr"
+        return [c for c in verb.children if c.dep_ == other and c.pos_ == "NOUN"]
+
+    def _whose_owner(self, noun: Token) -> Entity | None:
+        """'the Syrian Army, whose commander is Y' -> the Syrian Army."""
+        if not any(c.dep_ == "poss" and c.lower_ == "whose" for c in noun.children):
+            return None
+        verb = noun.head
+        if verb.dep_ == "relcl":
+            found = [e for e in self.resolver.resolve(verb.head) if e.cls != "Person"]
+            return found[0] if found else None
+        return None
 
     def _title_words(self, mention, sent: Span) -> list[Token]:
         """The words written before a name as its title: "Turkish President", "NATO
