@@ -85,6 +85,11 @@ def add_fact(graph: Graph, fact: Fact, article_id: str, base: Base) -> None:
         graph.add((node, KG.claimedBy, entity_iri(base, fact.claimed_by)))
     if fact.when is not None:
         graph.add((node, KG.time, Literal(fact.when.value, datatype=XSD[fact.when.datatype])))
+        if fact.when.start and fact.when.end:
+            graph.add((node, KG.timeStart, Literal(fact.when.start, datatype=XSD.date)))
+            graph.add((node, KG.timeEnd, Literal(fact.when.end, datatype=XSD.date)))
+        if fact.when.text:
+            graph.add((node, KG.timeText, Literal(fact.when.text)))
         if fact.when.from_article_date:
             graph.add((node, KG.timeFromArticleDate, Literal(True)))
     graph.add((node, KG.rule, Literal(fact.rule)))
