@@ -43,6 +43,7 @@ PLACE_NOUNS = {"city": ("City",), "town": ("City",), "capital": ("City",), "vill
                "province": ("Region",), "area": ("Region", "Place", "City")}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
+OTHER = {"next", "other", "another", "neighbouring", "neighboring", "second", "new", "nearby"}
 FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
 QUOTES = {'"', "\u201c", "\u201d"}
 PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}
@@ -156,6 +157,8 @@ class Resolver:
             if not name or not any(ch.isalpha() for ch in name):
                 continue
             known = span._.kg_known or self.gazetteer.lookup(name)
+            if name in organisations and (known is None or known.cls == "City"):
+                known = None  # "Meridian" after "Meridian Air" is the airline, not a town
             if known is not None:
                 entity = self._from_known(known)
             elif name in acronyms:
@@ -176,6 +179,12 @@ class Resolver:
             self.mentions.append(mention)
             for i in range(span.start, span.end):
                 self.by_token[i] = mention
+        for token in self.doc:  # an acronym the model did not mark as a name: "the RSF captured"
+            if token.i not in self.by_token and token.text in acronyms and token.pos_ == "PROPN":
+                mention = Mention(token.i, token.i + 1, token.text, acronyms[token.text])
+                self.mentions.append(mention)
+                self.by_token[token.i] = mention
+        self.mentions.sort(key=lambda m: m.start)
 
     def _acronym_after(self, span: Span) -> str | None:
         """'ACR' when the name is followed by '(ACR)' and ACR is a run of capitals."""
@@ -276,6 +285,12 @@ class Resolver:
         """
         sentences = self._sentence_starts()
         index = max(i for i, start in enumerate(sentences) if start <= token.i)
+        # "Armenia occupies it": an object pronoun is never its own clause's subject
+        verb = token.head.head if token.dep_ == "pobj" else token.head
+        bound = set()
+        if token.dep_ in ("dobj", "pobj") and token.lower_ not in ("itself", "himself", "herself"):
+            bound = {self.mention_at(c).start for c in verb.children
+                     if c.dep_ == "nsubj" and self.mention_at(c)}
         for back in range(index, max(-1, index - 3), -1):
             start = sentences[back]
             end = sentences[back + 1] if back + 1 < len(sentences) else len(self.doc)
@@ -283,7 +298,7 @@ class Resolver:
             for mention in self.mentions:
                 if mention.start < start or mention.start >= min(end, token.i):
                     continue
-                if mention.entity.cls not in classes:
+                if mention.entity.cls not in classes or mention.start in bound:
                     continue
                 best = mention.entity
                 head = self.doc[mention.end - 1]
@@ -368,12 +383,15 @@ class Resolver:
             if lower in PERSON_PRONOUNS:
                 return self.antecedent(token, {"Person"})
             if lower in THING_PRONOUNS:
+                if token.dep_ in ("dobj", "pobj"):  # "occupies it": a place as much as an actor
+                    return self.antecedent(token, (ACTOR_CLASSES | PLACE_CLASSES) - {"Person"})
                 return self.antecedent(token, ACTOR_CLASSES - {"Person"})
             return None
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
         lemma = token.lemma_.lower()
-        if lemma in PLACE_NOUNS and any(c.lower_ in ("the", "this", "that") for c in token.children):
+        if lemma in PLACE_NOUNS and any(c.lower_ in ("the", "this", "that") for c in token.children) \
+                and not any(c.lower_ in OTHER for c in token.children):  # not "the next city"
             place = self.antecedent(token, set(PLACE_NOUNS[lemma]))
             if place:
                 return place

@@ -24,6 +24,7 @@ class Reading:
     needs_topic_object: bool = False
     needs_organisation_object: bool = False
     needs_as: tuple[str, ...] = ()  # "named X as terrorists": one of these after "as"
+    intransitive: bool = False  # only without a direct object ("called for", not "called X for")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def load_lexicon() -> Lexicon:
                                 needs_actor_object=r.get("needs_actor_object", False),
                                 needs_topic_object=r.get("needs_topic_object", False),
                                 needs_organisation_object=r.get("needs_organisation_object", False),
-                                needs_as=tuple(r.get("needs_as", ())))
+                                needs_as=tuple(r.get("needs_as", ())),
+                                intransitive=r.get("intransitive", False))
                         for r in readings]
     nouns = {lemma: NounReading(_check(r["relation"], lemma), tuple(r["subject"]), tuple(r["object"]),
                                 needs_actor_object=r.get("needs_actor_object", False),

@@ -32,6 +32,8 @@ def modality_of(trigger: Token, lexicon: Lexicon) -> str:
             for child in token.children:
                 if child.dep_ == "neg":
                     found.add("negated")
+                if child.dep_ == "mark" and child.lower_ in ("whether", "if", "unless"):
+                    found.add("planned")  # a question or a condition: "asked whether X was part of Y"
                 if child.dep_ == "aux" and child.lower_ in words["planned_aux"]:
                     found.add("planned")
             if came_by == "xcomp":  # "plans to visit", "failed to encircle", "believes ..."

@@ -104,7 +104,7 @@ class Rules:
         for verb in sent:
             if verb.pos_ != "VERB" or verb.lemma_.lower() != "allege":
                 continue
-            clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+            clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
             if verb.dep_ == "parataxis":  # "X alleged, by way of example, Y had ..."
                 clauses.append(verb.head)
             accusers = [e for e in self.subjects(verb) if e.cls in ACTOR_CLASSES]
@@ -127,6 +127,8 @@ class Rules:
                 continue
             if reading.needs_as and not self._called_as(verb, reading.needs_as):
                 continue
+            if reading.intransitive and any(c.dep_ == "dobj" for c in verb.children):
+                continue  # "called the election for Biden" is no appeal
             if reading.relation == "visits" and "dobj" not in reading.object and any(
                     c.dep_ == "dobj" for c in verb.children):
                 continue  # "flies fighters to Syria" carries something; it is not a visit
@@ -291,8 +293,9 @@ class Rules:
             return entities
         if token.lemma_.lower() in self.lexicon.owned_nouns:
             # "Macron's statement", "called for G7 action"
+            bare = not any(c.dep_ == "det" for c in token.children)  # not "the X decision"
             owners = [e for c in token.children if c.dep_ == "poss" or (
-                c.dep_ == "compound" and self.resolver.mention_at(c))
+                bare and c.dep_ == "compound" and self.resolver.mention_at(c))
                 for e in self.resolver.resolve(c) if e.cls in ACTOR_CLASSES]
             if owners:
                 return owners
@@ -532,6 +535,8 @@ class Rules:
                 relation = self.lexicon.roles.get(noun.lemma_.lower())
                 if relation is None or any(c.lower_ in NOT_THE_HOLDER for c in noun.children):
                     continue
+                if self._function_role(noun):
+                    continue
                 owner = self._of_owner(noun) or self._whose_owner(noun) or self._owner_among(
                     [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")], mention,
                     allow_person=relation == "spokespersonFor")
@@ -548,6 +553,16 @@ class Rules:
             return []
         other = "nsubj" if head.dep_ == "attr" else "attr"
         return [c for c in verb.children if c.dep_ == other and c.pos_ == "NOUN"]
+
+    def _function_role(self, noun: Token) -> bool:
+        """'chief of staff', 'head of research': a function inside a body, not its head."""
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and not self.resolver.resolve(pobj) \
+                            and self._body(pobj) is None and pobj.pos_ == "NOUN":
+                        return True
+        return False
 
     def _whose_owner(self, noun: Token) -> Entity | None:
         """'the Syrian Army, whose commander is Y' -> the Syrian Army."""

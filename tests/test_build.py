@@ -446,3 +446,13 @@ def test_hostile_text_gives_parseable_files_with_the_text_intact(nlp, tmp_path):
 
     page = (out / "graph.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page
+
+
+def test_article_whose_parse_holds_a_cycle_still_builds(tmp_path):
+    """The small model's parse of this article has a cycle of heads; every walk up the tree must
+    be bounded. Run in a subprocess so that a regression fails instead of hanging the suite."""
+    source = Path(__file__).parent / "data" / "corpus" / "cyclic-parse.jsonl"
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(source), "-o", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "graph.trig").exists()
