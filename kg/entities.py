@@ -39,7 +39,7 @@ LABEL_PRIORITY = {"ORG": 4, "PERSON": 3, "GPE": 2, "LOC": 1, "FAC": 0}
 DIRECTIONS = {"eastern", "western", "northern", "southern", "central", "north", "south", "east",
               "west", "northeastern", "northwestern", "southeastern", "southwestern"}
 PLACE_NOUNS = {"city": ("City",), "town": ("City",), "capital": ("City",), "village": ("City",),
-               "country": ("Country",), "nation": ("Country",), "region": ("Region", "Place"),
+               "country": ("Country",), "nation": ("Country",), "region": ("Region", "Place", "Country"),
                "province": ("Region",), "area": ("Region", "Place", "City")}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
@@ -276,7 +276,7 @@ class Resolver:
                         return mention.entity
         return None
 
-    def antecedent(self, token: Token, classes: set[str]) -> Entity | None:
+    def antecedent(self, token: Token, classes: set[str], prefer_subject: bool = True) -> Entity | None:
         """The entity of one of `classes` that `token` most likely refers back to.
 
         Looks at the current and the two previous sentences; a mention that was the subject of
@@ -286,9 +286,13 @@ class Resolver:
         sentences = self._sentence_starts()
         index = max(i for i, start in enumerate(sentences) if start <= token.i)
         # "Armenia occupies it": an object pronoun is never its own clause's subject
-        verb = token.head.head if token.dep_ == "pobj" else token.head
         bound = set()
         if token.dep_ in ("dobj", "pobj") and token.lower_ not in ("itself", "himself", "herself"):
+            verb = token
+            for _ in range(6):
+                if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                    break
+                verb = verb.head
             bound = {self.mention_at(c).start for c in verb.children
                      if c.dep_ == "nsubj" and self.mention_at(c)}
         for back in range(index, max(-1, index - 3), -1):
@@ -302,8 +306,8 @@ class Resolver:
                     continue
                 best = mention.entity
                 head = self.doc[mention.end - 1]
-                if head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "dobj" and any(
-                        c.dep_ == "xcomp" for c in head.head.children)):
+                if prefer_subject and (head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "dobj" and any(
+                        c.dep_ == "xcomp" for c in head.head.children))):
                     best_subject = mention.entity
             if back == index and token.tag_ == "PRP$" and best:
                 return best  # "Guyana's leadership, including its support": the nearest owner
@@ -392,9 +396,10 @@ class Resolver:
         lemma = token.lemma_.lower()
         if lemma in PLACE_NOUNS and any(c.lower_ in ("the", "this", "that") for c in token.children) \
                 and not any(c.lower_ in OTHER for c in token.children):  # not "the next city"
-            place = self.antecedent(token, set(PLACE_NOUNS[lemma]))
-            if place:
-                return place
+            for cls in PLACE_NOUNS[lemma]:  # the likeliest kind of place first
+                place = self.antecedent(token, {cls}, prefer_subject=False)
+                if place:
+                    return place
         if lemma in self.lexicon.actor_nouns:
             return self.owner(token)
         return None

@@ -354,6 +354,7 @@ class Evaluation:
     missed: list[GoldFact] = field(default_factory=list)
     extra: list[Extra] = field(default_factory=list)
     docs: list[DocScore] = field(default_factory=list)
+    wrong_modality: list[Extra] = field(default_factory=list)  # matched, with a modality gold rules out
 
     @property
     def precision(self) -> float:
@@ -405,6 +406,7 @@ class Evaluation:
             "with_provenance": round(self.provenance, 3),
             "missed": [g.describe() for g in self.missed if g.doc in keep],
             "false_positives": [e.text for e in self.extra if keep.intersection(e.docs)],
+            "wrong_modality": [e.text for e in self.wrong_modality if keep.intersection(e.docs)],
             "docs": [row.as_dict() for row in rows],
         }
 
@@ -445,7 +447,7 @@ def evaluate(gold: Iterable[GoldFact] | str | Path,
             extra.append((triple, group))
             continue
         matched.update(g.id for g in hits)
-        _score_modality(result, hits, group)
+        _score_modality(result, hits, group, names)
         _score_attribution(result, hits, group, names)
     required = [g for g in gold if g.required]
     result.gold = len(required)
@@ -468,11 +470,17 @@ def fact_matches(gold: GoldFact, triple: Triple, names: _Names) -> bool:
     return p in SYMMETRIC and names_match(gold.s, names(o)) and names_match(gold.o, names(s))
 
 
-def _score_modality(result: Evaluation, hits: list[GoldFact], group: list[Statement]) -> None:
+def _score_modality(result: Evaluation, hits: list[GoldFact], group: list[Statement],
+                    names: _Names) -> None:
     """Each statement of a matched triple: is its modality one a matching gold fact allows?"""
     allowed = {normalise(m) for g in hits for m in g.modality}
     result.modality_total += len(group)
     result.modality_hits += sum(fact.modality in allowed for fact in group)
+    for fact in group:
+        if fact.modality not in allowed:
+            result.wrong_modality.append(Extra(
+                f"{names.label(fact.s)} -{fact.p}-> {names.label(fact.o)}: {fact.modality}"
+                f" (gold: {', '.join(sorted(allowed))})", (fact.doc,)))
 
 
 def _score_attribution(result: Evaluation, hits: list[GoldFact], group: list[Statement],
@@ -528,6 +536,7 @@ def format_report(result: Evaluation, show: bool = False, doc: str | None = None
     if show:
         lines += [f"missed   {line}" for line in data["missed"]]
         lines += [f"extra    {line}" for line in data["false_positives"]]
+        lines += [f"modality {line}" for line in data["wrong_modality"]]
     lines += _doc_table(data["docs"])
     if doc is not None:
         lines.append("whole graph:")

@@ -6,7 +6,9 @@ and the ISO 3166 short, official and common names (pycountry) are their codes an
 least MIN_CITY_POPULATION people, plus every state's capital. Demonyms are curated (places.yaml).
 
 `Gazetteer.lookup(name)` returns a `KnownEntity` for a surface form; `Gazetteer.demonym(word)`
-maps "Chinese" to China. The spaCy component `kg_gazetteer` (registered in kg.nlp) uses
+maps "Chinese" to China. A curated person's `offices` are the posts the person held, as the news
+titles them: ("president", "CO") for Gustavo Petro, ("secretary-general", "NATO") for Jens
+Stoltenberg. The spaCy component `kg_gazetteer` (registered in kg.nlp) uses
 `Gazetteer.phrases()` to correct the statistical NER.
 """
 from __future__ import annotations
@@ -31,6 +33,15 @@ MIN_CITY_POPULATION = 50000
 # alternate city spellings worth matching in English text: letters, spaces and one hyphen
 # (romanisations such as "A-k'o-su-chen" never appear in news and cost start-up time)
 PLAIN_NAME = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)?(?: [A-Za-z]+)*")
+# the keys of a curated actor entry, and of one of its offices
+ENTRY_KEYS = ("name", "class", "aliases", "wikidata", "country", "role", "offices")
+OFFICE_KEYS = ("title", "of")
+# an office title: lower-case words, joined by spaces or hyphens ("commander-in-chief")
+OFFICE_TITLE = re.compile(r"[a-z]+(?:[ -][a-z]+)*")
+# the classes whose names an office may be "of" (besides a country's ISO code)
+OFFICE_BODIES = {"Organization", "GovernmentBody", "ArmedGroup", "MilitaryForce",
+                 "InternationalOrganization", "MediaOrganization"}
+PLACE_CLASSES = {"Country", "City", "Region", "Place"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,9 @@ class KnownEntity:
     iso3: str | None = None  # a country's ISO 3166-1 alpha-3 code
     capital: str | None = None  # a country's capital (Gazetteer.capitals has its City entity)
     aliases: tuple[str, ...] = field(default=())
+    # (title as news writes it, lower-case; ISO alpha-2 of the state, or the canonical name of
+    # the organisation): (("president", "CO"),), (("secretary-general", "NATO"),)
+    offices: tuple[tuple[str, str], ...] = ()
 
     @property
     def spacy_label(self) -> str:
@@ -138,19 +152,89 @@ class Gazetteer:
         for number, entry in enumerate(entries, 1):
             if not isinstance(entry, dict) or not entry.get("name") or not entry.get("class"):
                 raise KgError(f"{where}: entry {number} needs 'name' and 'class'")
-            if entry["class"] not in CLASSES:
-                raise KgError(f"{where}: entry {number} ({entry['name']}): unknown class "
-                              f"{entry['class']!r}; one of {', '.join(sorted(CLASSES))}")
-            wikidata = entry.get("wikidata")
-            if wikidata is not None and not re.fullmatch(r"Q\d+", str(wikidata)):
-                raise KgError(f"{where}: entry {number} ({entry['name']}): wikidata must look "
-                              f"like Q123, not {wikidata!r}")
-            aliases = tuple(str(a) for a in entry.get("aliases", []) or [])
-            entity = KnownEntity(name=str(entry["name"]), cls=entry["class"], wikidata=wikidata,
-                                 country=entry.get("country"), aliases=aliases)
+        # the organisations this file names, so that an office may be "of" one listed below it
+        bodies = {fold(str(alias)): str(entry["name"]) for entry in entries
+                  if entry["class"] in OFFICE_BODIES
+                  for alias in [entry["name"], *_list_or_empty(entry.get("aliases"))]}
+        for number, entry in enumerate(entries, 1):
+            entity = self._actor(entry, f"{where}: entry {number} ({entry['name']})", bodies)
             self._add(entity.name, entity)
-            for alias in aliases:
-                self._add(alias, entity)
+            for alias in entity.aliases:
+                # an acronym never displaces a place from the look-up by folded name ("SANA",
+                # the news agency, is not "Sana", the city); it is still matched as written
+                place = self._by_name.get(fold(alias))
+                acronym = alias.isupper() and place is not None and place.cls in PLACE_CLASSES
+                self._add(alias, entity, override=not acronym)
+                if acronym:
+                    self._surfaces[alias] = entity
+
+    def _actor(self, entry: dict, where: str, bodies: dict[str, str]) -> KnownEntity:
+        """The KnownEntity of one curated entry; KgError naming `where` if it is malformed."""
+        unknown = [str(key) for key in entry if key not in ENTRY_KEYS]
+        if unknown:
+            raise KgError(f"{where}: unknown key {', '.join(map(repr, unknown))}; "
+                          f"an entry has {', '.join(ENTRY_KEYS)}")
+        if entry["class"] not in CLASSES:
+            raise KgError(f"{where}: unknown class {entry['class']!r}; "
+                          f"one of {', '.join(sorted(CLASSES))}")
+        wikidata = entry.get("wikidata")
+        if wikidata is not None and not re.fullmatch(r"Q\d+", str(wikidata)):
+            raise KgError(f"{where}: wikidata must look like Q123, not {wikidata!r}")
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list) or not all(
+                isinstance(a, (str, int, float)) and str(a).strip() for a in aliases):
+            raise KgError(f"{where}: aliases must be a list of names, like [Petro, Gustavo "
+                          f"Francisco Petro], not {aliases!r}")
+        country = entry.get("country")
+        if country is not None:
+            country = self._country_code(country)
+            if country is None:
+                raise KgError(f"{where}: country must be an ISO 3166 alpha-2 code such as CO, "
+                              f"not {entry['country']!r}")
+        offices = tuple(self._office(office, where, bodies)
+                        for office in _offices_list(entry.get("offices"), where))
+        return KnownEntity(name=str(entry["name"]), cls=entry["class"], wikidata=wikidata,
+                           country=country, aliases=tuple(str(a) for a in aliases),
+                           offices=offices)
+
+    def _country_code(self, code) -> str | None:
+        """`code` as a known ISO 3166 alpha-2 code ("co" -> "CO"), or None."""
+        if isinstance(code, str) and re.fullmatch(r"[A-Za-z]{2}", code) \
+                and code.upper() in self.countries:
+            return code.upper()
+        return None
+
+    def _office(self, office, where: str, bodies: dict[str, str]) -> tuple[str, str]:
+        """(title, of) of one `{title: president, of: CO}` mapping; KgError if malformed."""
+        example = "like {title: president, of: CO} or {title: secretary-general, of: NATO}"
+        if not isinstance(office, dict):
+            raise KgError(f"{where}: an office is a mapping {example}, not {office!r}")
+        unknown = [str(key) for key in office if key not in OFFICE_KEYS]
+        missing = [key for key in OFFICE_KEYS if not isinstance(office.get(key), str)
+                   or not office[key].strip()]
+        if unknown or missing:
+            problem = (f"unknown key {', '.join(map(repr, unknown))}" if unknown
+                       else f"no {' or '.join(missing)}")
+            raise KgError(f"{where}: office {office!r}: {problem}; an office is a mapping "
+                          f"{example}")
+        title = " ".join(office["title"].split()).lower()
+        if not OFFICE_TITLE.fullmatch(title):
+            raise KgError(f"{where}: office title {office['title']!r} must be words as the news "
+                          f"writes them, like 'prime minister' or 'secretary-general'")
+        of = office["of"].strip()
+        code = self._country_code(of)
+        if code is not None:
+            return title, code
+        known = bodies.get(fold(of))
+        if known is not None:
+            return title, known
+        entity = self.lookup(of)
+        if entity is not None and entity.cls == "Country":
+            return title, entity.country  # "of: Colombia" is Colombia's code
+        if entity is not None and entity.cls in OFFICE_BODIES:
+            return title, entity.name
+        raise KgError(f"{where}: office {title!r} is of {of!r}, which is neither an ISO 3166 "
+                      f"alpha-2 country code nor a listed organisation's name")
 
     # -- look-ups --------------------------------------------------------------------------
     def lookup(self, name: str) -> KnownEntity | None:
@@ -286,6 +370,19 @@ def _city(row: dict) -> KnownEntity:
     return KnownEntity(name=name, cls="City", geonames=int(row["geonameid"]),
                        latitude=row["latitude"], longitude=row["longitude"],
                        country=row["countrycode"])
+
+
+def _list_or_empty(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _offices_list(value, where: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise KgError(f"{where}: offices must be a list of mappings like "
+                      f"[{{title: president, of: CO}}], not {value!r}")
+    return value
 
 
 def is_geonames_place(entity: KnownEntity) -> bool:

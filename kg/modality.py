@@ -14,6 +14,10 @@ from .lexicon import Lexicon
 ALTERNATIVES = {"rather than", "instead of"}
 
 
+GATHERINGS = {"talk", "meeting", "visit", "trip", "summit", "conference", "call", "negotiation"}
+RELIANCE = {"rely", "depend"}  # "relies on China to buy its oil": what China does now
+
+
 def modality_of(trigger: Token, lexicon: Lexicon) -> str:
     words = lexicon.modality
     found = set()
@@ -26,7 +30,7 @@ def modality_of(trigger: Token, lexicon: Lexicon) -> str:
         elif token.pos_ in ("VERB", "AUX") or token is trigger:
             if token.doc[max(0, token.i - 2):token.i].text.lower() in ALTERNATIVES:
                 found.add("negated")  # "defend Bakhmut rather than withdraw": not withdrawing
-            if token.tag_ == "VB" and token.dep_ != "xcomp" and any(
+            if token.tag_ == "VB" and token.dep_ != "xcomp" and token.head.lemma_ not in RELIANCE and any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
                 found.add("planned")  # an infinitive of purpose or plan: "the plan for Xi to visit"
             for child in token.children:
@@ -75,4 +79,14 @@ def _inherits(token: Token, trigger: Token) -> bool:
             return not own & {"aux", "nsubj", "nsubjpass", "auxpass", "mark"}
         return dep == "acl"
     # nouns: an event noun takes the modality of the clause it is the subject or object of
-    return dep in ("dobj", "nsubj", "nsubjpass", "attr", "conj", "appos", "acl")
+    if dep in ("dobj", "nsubj", "nsubjpass", "attr", "conj", "appos", "acl"):
+        return True
+    # a meeting or a trip as what a clause is for: "will travel to Moscow for talks with Putin",
+    # and what a planned trip holds: "staging a trip to Russia and talks with Zelenskiy"
+    if dep == "pobj":
+        return (token.head.lower_ in ("with", "for") and token.lemma_.lower() in GATHERINGS) or \
+            token.head.head.lemma_.lower() in GATHERINGS
+    if token.pos_ == "ADP":
+        return token.head.lemma_.lower() in GATHERINGS or (token.lower_ in ("with", "for") and any(
+            c.dep_ == "pobj" and c.lemma_.lower() in GATHERINGS for c in token.children))
+    return False

@@ -174,6 +174,11 @@ class Rules:
             if child.dep_ == "expl":
                 return []
         head = verb.head
+        if verb.dep_ in ("xcomp", "advcl") and head.lemma_.lower() in ("rely", "depend", "count"):
+            # "Russia relies on China to buy its oil": China buys
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("on", "upon"):
+                    return [e for p in prep.children if p.dep_ == "pobj" for e in self.agents(p)]
         if verb.dep_ == "xcomp":
             if head.lemma_.lower() in OBJECT_CONTROL:
                 for child in head.children:
@@ -240,6 +245,11 @@ class Rules:
     def objects(self, verb: Token, reading: Reading, passive: bool) -> list[Entity]:
         found: list[Entity] = []
         for spec in reading.object:
+            if spec == "goods-owner":
+                found = [e for e in self._goods_owner(verb) if e.cls in ACTOR_CLASSES]
+                if found:
+                    break
+                continue
             for token in self._object_tokens(verb, spec, passive):
                 for entity in self.thing(token, verb):
                     if reading.needs_actor_object and entity.cls not in ACTOR_CLASSES | PLACE_CLASSES:
@@ -252,6 +262,22 @@ class Rules:
                         found.append(entity)
             if found:
                 break
+        return found
+
+    def _goods_owner(self, verb: Token) -> list[Entity]:
+        """Whose goods are bought: "buys Russian oil", "buys Russia's gas", "buys oil and gas
+        Russia can no longer sell in Europe"."""
+        found: list[Entity] = []
+        for goods in [c for c in verb.children if c.dep_ == "dobj"]:
+            for word in [goods, *goods.conjuncts]:
+                for child in word.children:
+                    if child.dep_ == "poss":
+                        found += self.resolver.resolve(child)
+                    elif child.dep_ == "amod" and self.resolver.country_of(child):
+                        found.append(self.resolver.country_of(child))
+                    elif child.dep_ == "relcl" and child.lemma_.lower() in ("sell", "export", "produce"):
+                        found += [e for s in child.children if s.dep_ == "nsubj"
+                                  for e in self.resolver.resolve(s)]
         return found
 
     def _object_tokens(self, verb: Token, spec: str, passive: bool) -> list[Token]:

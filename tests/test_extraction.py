@@ -235,7 +235,17 @@ NOUN_AND_CLAUSE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,subject,relation,obj", NOUN_AND_CLAUSE_CASES)
+TRADE_CASES = [
+    ("India buys Russian oil.", "India", "tradesWith", "Russia"),
+    ("China imports gas from Russia.", "China", "tradesWith", "Russia"),
+    ("Qatar exports gas to Japan.", "Qatar", "tradesWith", "Japan"),
+    ("Russia relies on China to buy oil and gas it can no longer sell in Europe.",
+     "China", "tradesWith", "Russia"),
+    ("Iran sold drones to Russia.", "Iran", "suppliesArmsTo", "Russia"),
+]
+
+
+@pytest.mark.parametrize("text,subject,relation,obj", NOUN_AND_CLAUSE_CASES + TRADE_CASES)
 def test_noun_and_clause_cases(extractor, text, subject, relation, obj):
     facts = facts_of(extractor, text)
     assert (subject, relation, obj) in facts, sorted(facts)
@@ -295,3 +305,17 @@ def test_question_and_condition_are_not_asserted(extractor):
 def test_object_pronoun_may_stand_for_a_region(extractor):
     facts = facts_of(extractor, "Nagorno-Karabakh lies within Azerbaijan, but Armenia occupies it.")
     assert ("Armenia", "captures", "Nagorno-Karabakh") in facts
+
+
+def test_a_planned_trip_carries_its_talks(extractor):
+    facts = facts_of(extractor, "Xi Jinping could travel next week, staging a trip to Russia and "
+                                "talks with Ukraine's President Volodymyr Zelenskiy.")
+    assert facts[("Xi Jinping", "meetsWith", "Volodymyr Zelensky")].modality == "planned"
+    facts = facts_of(extractor, "Emmanuel Macron will fly to Beijing for talks with Xi Jinping.")
+    assert facts[("Emmanuel Macron", "meetsWith", "Xi Jinping")].modality == "planned"
+
+
+def test_the_region_refers_to_a_place_not_the_actor(extractor):
+    facts = facts_of(extractor, "Turkey began an offensive into Syria on Wednesday. "
+                                "On Sunday the United States announced a withdrawal from the region.")
+    assert ("United States", "withdrawsFrom", "Syria") in facts
