@@ -44,12 +44,18 @@ PLACE_NOUNS = {"city": ("City",), "town": ("City",), "capital": ("City",), "vill
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 OTHER = {"next", "other", "another", "neighbouring", "neighboring", "second", "new", "nearby"}
+NP_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"}
+FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
 QUOTES = {'"', "\u201c", "\u201d"}
 PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}
 ACTOR_CLASSES = {"Person", "Country", "Organization", "GovernmentBody", "ArmedGroup",
                  "MilitaryForce", "InternationalOrganization", "MediaOrganization"}
 PLACE_CLASSES = {"Country", "City", "Region", "Place"}
+# "the two sides", "both countries": what kind of entity each noun stands for
+PAIR_NOUNS = {"side": ACTOR_CLASSES, "party": ACTOR_CLASSES, "country": {"Country"},
+              "nation": {"Country"}, "leader": {"Person"}, "president": {"Person"},
+              "government": {"Country", "GovernmentBody"}}
 
 
 @dataclass
@@ -117,7 +123,7 @@ def _quoted(token: Token) -> bool:
 
 
 class Resolver:
-    def __init__(self, doc: Doc, gazetteer: Gazetteer, lexicon: Lexicon):
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, lexicon: Lexicon, publisher: str | None = None):
         self.doc = doc
         self.gazetteer = gazetteer
         self.lexicon = lexicon
@@ -125,6 +131,7 @@ class Resolver:
         self.mentions: list[Mention] = []
         self.by_token: dict[int, Mention] = {}
         self._find_mentions()
+        self.publisher = self._publisher(publisher)
 
     # -- named mentions ------------------------------------------------------------------
     def _find_mentions(self) -> None:
@@ -157,8 +164,6 @@ class Resolver:
             if not name or not any(ch.isalpha() for ch in name):
                 continue
             known = span._.kg_known or self.gazetteer.lookup(name)
-            if name in organisations and (known is None or known.cls == "City"):
-                known = None  # "Meridian" after "Meridian Air" is the airline, not a town
             if known is not None:
                 entity = self._from_known(known)
             elif name in acronyms:
@@ -288,12 +293,7 @@ class Resolver:
         # "Armenia occupies it": an object pronoun is never its own clause's subject
         bound = set()
         if token.dep_ in ("dobj", "pobj") and token.lower_ not in ("itself", "himself", "herself"):
-            verb = token
-            for _ in range(6):
-                if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-                    break
-                verb = verb.head
-            bound = {self.mention_at(c).start for c in verb.children
+            bound = {self.mention_at(c).start for c in self._governing_verb(token).children
                      if c.dep_ == "nsubj" and self.mention_at(c)}
         for back in range(index, max(-1, index - 3), -1):
             start = sentences[back]
@@ -315,6 +315,44 @@ class Resolver:
                 return best_subject or best
         return None
 
+    def _object_it(self, token: Token) -> Entity | None:
+        """'it' as an object: when the nearest noun phrase before it (not its own clause's
+        subject) names no entity ("opposed Defund the Police while La Riva endorsed it"), 'it'
+        is left unresolved rather than guessed; otherwise the usual antecedent."""
+        classes = (ACTOR_CLASSES | PLACE_CLASSES) - {"Person"}
+        subjects = {c.i for c in self._governing_verb(token).children if c.dep_ == "nsubj"}
+        for word in reversed(token.sent[:token.i - token.sent.start]):
+            if word.pos_ not in ("NOUN", "PROPN") or word.dep_ not in NP_ROLES \
+                    or word.tag_ in ("NNS", "NNPS") or word.i in subjects:
+                continue
+            found = self._resolve_one(word)
+            if found is None or found.cls not in classes:
+                return None
+            break
+        return self.antecedent(token, classes)
+
+    @staticmethod
+    def _governing_verb(token: Token) -> Token:
+        verb = token
+        for _ in range(6):
+            if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                break
+            verb = verb.head
+        return verb
+
+    def _publisher(self, source: str | None) -> Entity | None:
+        """The state a government publisher speaks for: "The White House, Briefing Room" -> the
+        United States. News outlets and unknown publishers speak for nobody."""
+        if not source:
+            return None
+        name = re.split(r"[,(;]", source, maxsplit=1)[0].strip()
+        known = self.gazetteer.lookup(name)
+        if known is None or known.cls not in ("GovernmentBody", "Country"):
+            return None
+        if known.cls == "GovernmentBody" and known.country in self.gazetteer.countries:
+            known = self.gazetteer.countries[known.country]
+        return self._from_known(known)
+
     def quoted_speaker(self, token: Token) -> Entity | None:
         """Who "I" is in a quotation: the person the sentence says is speaking
         ('Stoltenberg wrote, "I count on Turkey"').
@@ -332,6 +370,12 @@ class Resolver:
                     if speaker is not None and speaker.cls == "Person":
                         return speaker
         return None
+
+    @staticmethod
+    def _definite(token: Token) -> bool:
+        """'the president' alone: no owner ('of Brazil', 'Brazil's') and no other modifier."""
+        return any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) and not any(
+            c.dep_ in ("poss", "prep", "compound", "amod", "nmod", "appos") for c in token.children)
 
     def _sentence_starts(self) -> list[int]:
         if not hasattr(self, "_starts"):
@@ -352,10 +396,31 @@ class Resolver:
                                 found.append(mention.entity)
         return found
 
+    def _pair(self, token: Token) -> list[Entity]:
+        """'the two sides', 'both countries', 'the two leaders': the last two such entities named
+        before, in this or the two previous sentences."""
+        lemma = token.lemma_.lower()
+        if lemma not in PAIR_NOUNS or token.pos_ != "NOUN" or not any(
+                c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet")
+                for c in token.children):
+            return []
+        classes = PAIR_NOUNS[lemma]
+        starts = self._sentence_starts()
+        index = max(i for i, start in enumerate(starts) if start <= token.i)
+        earliest = starts[max(0, index - 2)]
+        found: list[Entity] = []
+        for mention in reversed(self.mentions):
+            if earliest <= mention.start < token.i and mention.entity.cls in classes \
+                    and mention.entity not in found:
+                found.append(mention.entity)
+                if len(found) == 2:
+                    return found[::-1]
+        return []
+
     def resolve(self, token: Token) -> list[Entity]:
         """The entities a noun or pronoun stands for (several for 'X and Y')."""
         if self.mention_at(token) is None:
-            examples = self._examples(token)
+            examples = self._examples(token) or self._pair(token)
             if examples:
                 return examples
         found = self._resolve_one(token)
@@ -384,11 +449,13 @@ class Resolver:
         if token.pos_ == "PRON":
             if lower in FIRST_PERSON:
                 return self.quoted_speaker(token)
+            if lower in FIRST_PLURAL and not _quoted(token):
+                return self.publisher  # "our partnership with Colombia" in a government release
             if lower in PERSON_PRONOUNS:
                 return self.antecedent(token, {"Person"})
             if lower in THING_PRONOUNS:
                 if token.dep_ in ("dobj", "pobj"):  # "occupies it": a place as much as an actor
-                    return self.antecedent(token, (ACTOR_CLASSES | PLACE_CLASSES) - {"Person"})
+                    return self._object_it(token)
                 return self.antecedent(token, ACTOR_CLASSES - {"Person"})
             return None
         if token.pos_ not in ("NOUN", "PROPN"):
@@ -400,6 +467,9 @@ class Resolver:
                 place = self.antecedent(token, {cls}, prefer_subject=False)
                 if place:
                     return place
+        if lemma in self.lexicon.roles and token.pos_ == "NOUN" and self._definite(token):
+            # "the president", "the prime minister": the person in the centre of attention
+            return self.antecedent(token, {"Person"})
         if lemma in self.lexicon.actor_nouns:
             return self.owner(token)
         return None

@@ -102,7 +102,7 @@ class Extractor:
                 yield self.from_doc(article, whole)
 
     def from_doc(self, article: Article, doc: Doc) -> ArticleFacts:
-        resolver = Resolver(doc, self.gazetteer, self.lexicon)
+        resolver = Resolver(doc, self.gazetteer, self.lexicon, publisher=article.source)
         sentences: list[Sentence] = []
         facts: list[Fact] = []
         for sent in doc.sents:

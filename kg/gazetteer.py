@@ -154,19 +154,23 @@ class Gazetteer:
                 raise KgError(f"{where}: entry {number} needs 'name' and 'class'")
         # the organisations this file names, so that an office may be "of" one listed below it
         bodies = {fold(str(alias)): str(entry["name"]) for entry in entries
-                  if entry["class"] in OFFICE_BODIES
+                  if isinstance(entry["class"], str) and entry["class"] in OFFICE_BODIES
                   for alias in [entry["name"], *_list_or_empty(entry.get("aliases"))]}
         for number, entry in enumerate(entries, 1):
             entity = self._actor(entry, f"{where}: entry {number} ({entry['name']})", bodies)
-            self._add(entity.name, entity)
-            for alias in entity.aliases:
-                # an acronym never displaces a place from the look-up by folded name ("SANA",
-                # the news agency, is not "Sana", the city); it is still matched as written
-                place = self._by_name.get(fold(alias))
-                acronym = alias.isupper() and place is not None and place.cls in PLACE_CLASSES
-                self._add(alias, entity, override=not acronym)
-                if acronym:
-                    self._surfaces[alias] = entity
+            for alias in (entity.name, *entity.aliases):
+                self._add_actor_name(alias, entity)
+
+    def _add_actor_name(self, alias: str, entity: KnownEntity) -> None:
+        """An actor's name or alias: matched as written, and looked up by its folded form
+        unless that is a place's name and the alias an acronym or written with "the": "SANA",
+        the news agency, is not "Sana", the city, nor "the Duma" the Syrian town Duma."""
+        place = self._by_name.get(fold(alias))
+        marked = alias.isupper() or alias[:4] in ("the ", "The ")
+        if marked and place is not None and place.cls in PLACE_CLASSES:
+            self._surfaces[alias] = entity
+        else:
+            self._add(alias, entity)
 
     def _actor(self, entry: dict, where: str, bodies: dict[str, str]) -> KnownEntity:
         """The KnownEntity of one curated entry; KgError naming `where` if it is malformed."""
@@ -190,7 +194,7 @@ class Gazetteer:
             country = self._country_code(country)
             if country is None:
                 raise KgError(f"{where}: country must be an ISO 3166 alpha-2 code such as CO, "
-                              f"not {entry['country']!r}")
+                              f"not {entry['country']!r}{_NO_HINT(entry['country'])}")
         offices = tuple(self._office(office, where, bodies)
                         for office in _offices_list(entry.get("offices"), where))
         return KnownEntity(name=str(entry["name"]), cls=entry["class"], wikidata=wikidata,
@@ -214,7 +218,7 @@ class Gazetteer:
                    or not office[key].strip()]
         if unknown or missing:
             problem = (f"unknown key {', '.join(map(repr, unknown))}" if unknown
-                       else f"no {' or '.join(missing)}")
+                       else f"no {' or '.join(missing)}{_NO_HINT(office.get('of'))}")
             raise KgError(f"{where}: office {office!r}: {problem}; an office is a mapping "
                           f"{example}")
         title = " ".join(office["title"].split()).lower()
@@ -370,6 +374,12 @@ def _city(row: dict) -> KnownEntity:
     return KnownEntity(name=name, cls="City", geonames=int(row["geonameid"]),
                        latitude=row["latitude"], longitude=row["longitude"],
                        country=row["countrycode"])
+
+
+def _NO_HINT(value) -> str:
+    """A hint for a value YAML read as a boolean: `country: NO` is false, not Norway."""
+    return " (YAML reads NO, Norway's code, as false: write it in quotes)" \
+        if isinstance(value, bool) else ""
 
 
 def _list_or_empty(value) -> list:

@@ -424,8 +424,8 @@ class Rules:
     # -- nouns -------------------------------------------------------------------------------
     def noun(self, noun: Token) -> Iterator[Candidate]:
         reading = self.lexicon.nouns[noun.lemma_.lower()]
-        relation = next((rel for word, rel in reading.modified for c in noun.children
-                         if c.dep_ in ("amod", "compound") and c.lower_ == word), reading.relation)
+        relation = next((rel for word, rel in reading.modified for c in self._kinds(noun)
+                         if c.lower_ == word or c.lemma_.lower() == word), reading.relation)
         rule = f"noun:{noun.lemma_.lower()}"
         parties = self._between(noun)
         if len(parties) > 1 and "between" in reading.subject:
@@ -454,6 +454,19 @@ class Rules:
             for obj in objects:
                 yield Candidate(subject, relation, obj, noun, rule)
 
+    @staticmethod
+    def _kinds(noun: Token) -> list[Token]:
+        """Words that say what kind of thing a noun is: "military aid", "support, including
+        humanitarian aid"."""
+        words = [c for c in noun.children if c.dep_ in ("amod", "compound")]
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("including", "like"):
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        for item in [pobj, *pobj.conjuncts]:
+                            words += [item] + [c for c in item.children if c.dep_ in ("amod", "compound")]
+        return words
+
     def _between(self, noun: Token) -> list[Entity]:
         return [e for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"
                 for p in c.children if p.dep_ == "pobj" for e in self.agents(p)]
@@ -470,7 +483,7 @@ class Rules:
             if token.dep_ not in ("pobj", "prep", "dobj", "attr", "appos") or token.head is token:
                 return None
             token = token.head
-            if token.pos_ in ("VERB", "AUX"):
+            if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep":  # not "including"
                 return token if token.lemma_.lower() in self.lexicon.doer_governors else None
         return None
 
