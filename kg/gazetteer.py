@@ -64,12 +64,24 @@ class KnownEntity:
     def spacy_label(self) -> str:
         return SPACY_LABEL.get(self.cls, "ORG")
 
+    def held(self, title: str) -> tuple[str, ...]:
+        """What the person held the office so titled of: ("CO",) for Gustavo Petro and
+        "President"; titles compare by `title_key` ("Secretary General", "defense minister")."""
+        key = title_key(title)
+        return tuple(of for named, of in self.offices if title_key(named) == key)
+
+
+def title_key(title: str) -> str:
+    """An office title as compared: lower-case, hyphens as spaces, "defense" as "defence"."""
+    key = " ".join(title.casefold().replace("-", " ").split())
+    return re.sub(r"\bdefense\b", "defence", key)
+
 
 def fold(text: str) -> str:
     """The key names are looked up by: NFKC, case-folded, straight quotes, single spaces."""
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"\s+", " ", text).strip().casefold()
-    return re.sub(r"^the ", "", text)
+    text = " ".join(text.split()).casefold()  # str.split and re's \s: the same white space
+    return text[4:] if text.startswith("the ") else text
 
 
 def _data_text(name: str) -> str:
@@ -194,7 +206,7 @@ class Gazetteer:
             country = self._country_code(country)
             if country is None:
                 raise KgError(f"{where}: country must be an ISO 3166 alpha-2 code such as CO, "
-                              f"not {entry['country']!r}{_NO_HINT(entry['country'])}")
+                              f"not {entry['country']!r}{_bool_hint(entry['country'])}")
         offices = tuple(self._office(office, where, bodies)
                         for office in _offices_list(entry.get("offices"), where))
         return KnownEntity(name=str(entry["name"]), cls=entry["class"], wikidata=wikidata,
@@ -218,7 +230,7 @@ class Gazetteer:
                    or not office[key].strip()]
         if unknown or missing:
             problem = (f"unknown key {', '.join(map(repr, unknown))}" if unknown
-                       else f"no {' or '.join(missing)}{_NO_HINT(office.get('of'))}")
+                       else f"no {' or '.join(missing)}{_bool_hint(office.get('of'))}")
             raise KgError(f"{where}: office {office!r}: {problem}; an office is a mapping "
                           f"{example}")
         title = " ".join(office["title"].split()).lower()
@@ -242,6 +254,11 @@ class Gazetteer:
 
     # -- look-ups --------------------------------------------------------------------------
     def lookup(self, name: str) -> KnownEntity | None:
+        """The entity of a name: a curated actor's name as written first ("SANA", the news
+        agency, whose folded form is the city "Sana"), else by folded name."""
+        exact = self._surfaces.get(name)
+        if exact is not None and not is_geonames_place(exact):
+            return exact
         return self._by_name.get(fold(name))
 
     def demonym(self, word: str) -> KnownEntity | None:
@@ -376,7 +393,7 @@ def _city(row: dict) -> KnownEntity:
                        country=row["countrycode"])
 
 
-def _NO_HINT(value) -> str:
+def _bool_hint(value) -> str:
     """A hint for a value YAML read as a boolean: `country: NO` is false, not Norway."""
     return " (YAML reads NO, Norway's code, as false: write it in quotes)" \
         if isinstance(value, bool) else ""
