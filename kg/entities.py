@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .gazetteer import Gazetteer, KnownEntity
+from .gazetteer import Gazetteer, KnownEntity, title_key
 from .lexicon import Lexicon
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -69,6 +69,7 @@ class Entity:
     latitude: float | None = None
     longitude: float | None = None
     surface_forms: set[str] = field(default_factory=set)
+    offices: tuple[tuple[str, str], ...] = ()  # (title, state code or body) from the gazetteer
 
     @property
     def key(self) -> str:
@@ -146,7 +147,11 @@ class Resolver:
         for span in spans:
             name, _ = clean_name(span)
             known = span._.kg_known or self.gazetteer.lookup(name)
-            if known is None and " " in name:
+            if known is not None and known.cls == "Person" and " " in known.name:
+                # "Boris Johnson" known: a later bare "Johnson" is him in this article
+                parts = known.name.split()
+                people_full.setdefault(parts[-1], set()).add(known.name)
+            elif known is None and " " in name:
                 parts = name.split()
                 if span.label_ == "PERSON":
                     people_full.setdefault(parts[-1], set()).add(name)
@@ -175,7 +180,9 @@ class Resolver:
             else:
                 if span.label_ == "PERSON" and " " not in name and len(people_full.get(name, ())) == 1:
                     name = next(iter(people_full[name]))
-                entity = self.entity(name, self._class_of(span, name))
+                known = self.gazetteer.lookup(name)
+                entity = self._from_known(known) if known is not None else \
+                    self.entity(name, self._class_of(span, name))
             entity.surface_forms.add(re.sub(r"\s+", " ", span.text).strip())
             short = self._acronym_after(span)
             if short and entity.cls != "Person" and short not in acronyms:
@@ -226,7 +233,18 @@ class Resolver:
         entity.geonames = entity.geonames or known.geonames
         entity.latitude = entity.latitude if entity.latitude is not None else known.latitude
         entity.longitude = entity.longitude if entity.longitude is not None else known.longitude
+        entity.offices = entity.offices or getattr(known, "offices", ())
         return entity
+
+    def office_of(self, person: Entity, title: str) -> Entity | None:
+        """The state or body a known person holds the office `title` of ("president" -> Colombia
+        for Gustavo Petro); none when the gazetteer knows no such office or knows several."""
+        places = {where for held, where in person.offices if title_key(held) == title_key(title)}
+        if len(places) != 1:
+            return None
+        where = places.pop()
+        known = self.gazetteer.countries.get(where) or self.gazetteer.lookup(where)
+        return self._from_known(known) if known is not None else None
 
     def entity(self, name: str, cls: str) -> Entity:
         key = slug(name)

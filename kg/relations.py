@@ -19,7 +19,8 @@ from typing import Iterator
 
 from spacy.tokens import Span, Token
 
-from .entities import ACTOR_CLASSES, DIRECTIONS, ORG_HEADS, PLACE_CLASSES, Entity, Resolver
+from .entities import (ACTOR_CLASSES, DIRECTIONS, ORG_HEADS, PLACE_CLASSES, TITLES, Entity,
+                       Resolver)
 from .lexicon import SYMMETRIC, Lexicon, Reading
 
 OBJECT_CONTROL = {"tell", "ask", "urge", "call", "invite", "order", "allow", "force", "persuade",
@@ -30,6 +31,8 @@ NOT_THE_HOLDER = {"former", "ex", "ex-", "vice", "deputy", "late", "acting", "el
                   "outgoing", "assistant"}
 HOSTILE = {"attacks", "invades", "captures", "threatens", "suppliesArmsTo", "sanctions",
            "fightsAgainst"}
+VAGUE_TOPICS = {"plan", "proposal", "initiative"}
+AID_WORDS = {"aid", "assistance"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 AGENT_ACL = {"lead", "command", "head", "back", "support", "arm"}
 PLACE_HEADS = {"city", "town", "village", "capital", "region", "province", "port", "district",
@@ -73,6 +76,9 @@ class Rules:
                 yield from self.verb(token)
             elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lexicon.nouns:
                 yield from self.noun(token)
+            elif token.pos_ == "NOUN" and any(c.dep_ == "compound" and c.lemma_.lower() in AID_WORDS
+                                              for c in token.children):
+                yield from self.noun(token, "aid")  # "a military aid package for Ukraine"
         yield from self.titles(sent)
         yield from self.places(sent)
         yield from self.allegations(sent)
@@ -416,14 +422,16 @@ class Rules:
                             phrase = f"{phrase} {prep.lower_} {targets[0].name}"
             if phrase != token.text:
                 break
+        if phrase == token.text and lemma in VAGUE_TOPICS:
+            return None  # "announced plans to pull out": no plan one could name
         first = min([token] + words, key=lambda t: t.i)
         if first.is_sent_start and first.pos_ != "PROPN" and not self.resolver.country_of(first):
             phrase = phrase[:1].lower() + phrase[1:]  # "Sanctions were..." -> "sanctions"
         return self.resolver.topic(phrase, token.text)
 
     # -- nouns -------------------------------------------------------------------------------
-    def noun(self, noun: Token) -> Iterator[Candidate]:
-        reading = self.lexicon.nouns[noun.lemma_.lower()]
+    def noun(self, noun: Token, lemma: str | None = None) -> Iterator[Candidate]:
+        reading = self.lexicon.nouns[lemma or noun.lemma_.lower()]
         relation = next((rel for word, rel in reading.modified for c in self._kinds(noun)
                          if c.lower_ == word or c.lemma_.lower() == word), reading.relation)
         rule = f"noun:{noun.lemma_.lower()}"
@@ -556,11 +564,13 @@ class Rules:
             left = self._title_words(mention, sent)
             role = self._role_in(left)
             if role:
-                relation, role_token = role
+                relation, role_token, title = role
                 owner = self._owner_among([t for t in left if t.i < role_token.i], mention,
                                           allow_person=relation == "spokespersonFor")
                 if owner is None:
                     owner = self._of_owner(doc[mention.end - 1])
+                if owner is None:  # "President Gustavo Petro": the office the gazetteer knows
+                    owner = resolver.office_of(mention.entity, title)
                 if owner is not None:
                     yield Candidate(mention.entity, relation, owner, role_token,
                                     f"title:{role_token.lower_}")
@@ -630,7 +640,8 @@ class Rules:
             titled = tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") or role
             # a capitalised first word of the sentence is a title word only if it is a role or a name
             ends = (not titled or tok.pos_ in ("DET", "VERB", "CCONJ")
-                    or (tok.is_sent_start and not role and not named))
+                    or (tok.is_sent_start and not role and not named
+                        and tok.lower_ not in NOT_THE_HOLDER | TITLES))  # "Former President X"
             if ends:
                 if titled and (named or self.resolver.country_of(tok)):
                     left.append(tok)
@@ -652,7 +663,7 @@ class Rules:
                 text = "".join(t.lower_ + t.whitespace_ for t in group).strip()
                 relation = self.lexicon.roles.get(text)
                 if relation:
-                    return relation, group[0]
+                    return relation, group[0], text
         return None
 
     def _owner_among(self, tokens: list[Token], mention, allow_person: bool = False) -> Entity | None:

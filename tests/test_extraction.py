@@ -357,8 +357,27 @@ def test_government_release_speaks_for_its_state(extractor):
     assert not any(f.subject.name == "Reuters" for f in result.facts)
 
 
+def test_a_bare_plan_is_no_proposal(extractor):
+    facts = facts_of(extractor, "German firms have announced plans to pull out of Iran.")
+    assert not any(r == "proposes" for _, r, _ in facts)
+    assert ("China", "proposes", "peace plan") in facts_of(extractor, "China proposed a peace plan.")
+
+
 def test_kinds_of_support(extractor):
     facts = facts_of(extractor, "Germany increased its military support for Ukraine.")
     assert ("Germany", "suppliesArmsTo", "Ukraine") in facts
     facts = facts_of(extractor, "Japan pledged continued support, including humanitarian aid, for Sudan.")
     assert ("Japan", "providesAidTo", "Sudan") in facts
+
+
+def test_title_alone_names_the_office_the_gazetteer_knows(extractor):
+    facts = facts_of(extractor, "In Bogota, the envoy met with President Gustavo Petro.")
+    assert ("Gustavo Petro", "leads", "Colombia") in facts
+    # a title the person never held states nothing
+    facts = facts_of(extractor, "Chancellor Gustavo Petro spoke.")
+    assert not any(r == "leads" for _, r, _ in facts)
+
+
+def test_surname_after_a_known_full_name(extractor):
+    facts = facts_of(extractor, "Boris Johnson visited Paris. Later Johnson met Emmanuel Macron.")
+    assert ("Boris Johnson", "meetsWith", "Emmanuel Macron") in facts
