@@ -338,6 +338,10 @@ class Resolver:
         subject) names no entity ("opposed Defund the Police while La Riva endorsed it"), 'it'
         is left unresolved rather than guessed; otherwise the usual antecedent."""
         classes = (ACTOR_CLASSES | PLACE_CLASSES) - {"Person"}
+        for earlier in token.sent[:token.i - token.sent.start]:
+            if earlier.lower_ == "it" and earlier.dep_ in ("nsubj", "nsubjpass"):
+                # "It lies within Azerbaijan, but Artsakh occupies it": the same "it"
+                return self.antecedent(earlier, classes)
         subjects = {c.i for c in self._governing_verb(token).children if c.dep_ == "nsubj"}
         for word in reversed(token.sent[:token.i - token.sent.start]):
             if word.pos_ not in ("NOUN", "PROPN") or word.dep_ not in NP_ROLES \

@@ -172,6 +172,8 @@ class Rules:
                 if child.dep_ == "agent":
                     return [e for pobj in child.children if pobj.dep_ == "pobj"
                             for e in self.agents(pobj)]
+            if verb.dep_ == "relcl":
+                return []  # "the university, where Dr. X was met with applause": no one who met
         for child in verb.children:
             if child.dep_ in ("nsubj",) or (child.dep_ == "nsubjpass" and not passive):
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":

@@ -381,3 +381,16 @@ def test_title_alone_names_the_office_the_gazetteer_knows(extractor):
 def test_surname_after_a_known_full_name(extractor):
     facts = facts_of(extractor, "Boris Johnson visited Paris. Later Johnson met Emmanuel Macron.")
     assert ("Boris Johnson", "meetsWith", "Emmanuel Macron") in facts
+
+
+def test_it_twice_in_a_sentence_is_one_thing(extractor):
+    facts = facts_of(extractor, "Armenians call the region Nagorno-Karabakh. It lies within the "
+                                "borders of Azerbaijan but the Republic of Artsakh occupies it.")
+    assert ("Republic of Artsakh", "captures", "Nagorno-Karabakh") in facts
+    assert not any(o == "Azerbaijan" for _, r, o in facts if r == "captures")
+
+
+def test_passive_relative_clause_without_agent_has_no_subject(extractor):
+    facts = facts_of(extractor, "Adamowicz was taken to the Medical University of Gdansk, where "
+                                "Dr. Tomasz Stefaniak was met with applause.")
+    assert not any(r == "meetsWith" for _, r, _ in facts)
