@@ -70,6 +70,7 @@ class Entity:
     longitude: float | None = None
     surface_forms: set[str] = field(default_factory=set)
     offices: tuple[tuple[str, str], ...] = ()  # (title, state code or body) from the gazetteer
+    iso_codes: tuple[str, str] | None = None  # a country's ISO 3166-1 alpha-2 and alpha-3 codes
 
     @property
     def key(self) -> str:
@@ -234,6 +235,8 @@ class Resolver:
         entity.latitude = entity.latitude if entity.latitude is not None else known.latitude
         entity.longitude = entity.longitude if entity.longitude is not None else known.longitude
         entity.offices = entity.offices or getattr(known, "offices", ())
+        if known.cls == "Country" and known.country and known.iso3:
+            entity.iso_codes = (known.country, known.iso3)
         return entity
 
     def office_of(self, person: Entity, title: str) -> Entity | None:

@@ -109,7 +109,8 @@ class EntityDescriptions:
         if known is None:
             self.entities[entity.key] = Entity(entity.name, entity.cls, entity.wikidata,
                                                entity.geonames, entity.latitude, entity.longitude,
-                                               set(entity.surface_forms))
+                                               set(entity.surface_forms),
+                                               iso_codes=entity.iso_codes)
             return
         known.surface_forms |= entity.surface_forms
         if known.cls in ("Place", "Organization", "Topic") and entity.cls != known.cls \
@@ -117,6 +118,7 @@ class EntityDescriptions:
             known.cls = entity.cls
         known.wikidata = known.wikidata or entity.wikidata
         known.geonames = known.geonames or entity.geonames
+        known.iso_codes = known.iso_codes or entity.iso_codes
 
     def graph(self) -> Graph:
         graph = new_graph(self.base)
@@ -142,6 +144,9 @@ def describe(graph: Graph, entity: Entity, base: Base) -> None:
     if entity.latitude is not None and entity.longitude is not None:
         graph.add((node, GEO.lat, Literal(round(entity.latitude, 5))))
         graph.add((node, GEO.long, Literal(round(entity.longitude, 5))))
+    if entity.iso_codes:  # the keys other country data (World Bank, GDELT, CShapes) joins on
+        graph.add((node, KG.isoAlpha2, Literal(entity.iso_codes[0])))
+        graph.add((node, KG.isoAlpha3, Literal(entity.iso_codes[1])))
 
 
 def _iri_or_literal(url: str):

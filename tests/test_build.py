@@ -459,3 +459,12 @@ def test_article_whose_parse_holds_a_cycle_still_builds(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "graph.trig").exists()
+
+
+def test_countries_carry_their_iso_codes(seed):
+    _, _, _, graph = seed
+    china = URIRef("https://kg.example.org/id/china")
+    assert (china, k("isoAlpha2"), Literal("CN")) in graph
+    assert (china, k("isoAlpha3"), Literal("CHN")) in graph
+    moscow = URIRef("https://kg.example.org/id/moscow")
+    assert not list(graph.objects(moscow, k("isoAlpha2")))

@@ -28,6 +28,10 @@ CASES = [
     ("Pakistan failed to defend Lahore.", "Pakistan", "defends", "Lahore", "negated"),
     ("The United States plans to arm Taiwan.", "United States", "suppliesArmsTo", "Taiwan", "planned"),
     ("The United States withdrew from NATO.", "United States", "withdrawsFrom", "NATO", "asserted"),
+    ("Vladimir Putin invited Xi Jinping to visit Moscow.", "Vladimir Putin", "invites", "Xi Jinping", "asserted"),
+    ("Vladimir Putin invited Xi Jinping to visit Moscow.", "Xi Jinping", "visits", "Moscow", "planned"),
+    ("North Korea threatened South Korea with nuclear weapons.", "North Korea", "threatens", "South Korea", "asserted"),
+    ("Iran has threatened to attack Israel.", "Iran", "attacks", "Israel", "planned"),
 ]
 
 
