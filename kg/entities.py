@@ -239,6 +239,16 @@ class Resolver:
             entity.iso_codes = (known.country, known.iso3)
         return entity
 
+    def state_of_capital(self, entity: Entity) -> Entity | None:
+        """The state whose capital `entity` is ("Washington" acting -> the United States)."""
+        if entity.cls != "City":
+            return None
+        if not hasattr(self, "_capital_states"):
+            self._capital_states = {city.name: code for code, city in self.gazetteer.capitals.items()}
+        code = self._capital_states.get(entity.name)
+        known = self.gazetteer.countries.get(code) if code else None
+        return self._from_known(known) if known is not None else None
+
     def office_of(self, person: Entity, title: str) -> Entity | None:
         """The state or body a known person holds the office `title` of ("president" -> Colombia
         for Gustavo Petro); none when the gazetteer knows no such office or knows several."""

@@ -31,6 +31,7 @@ NOT_THE_HOLDER = {"former", "ex", "ex-", "vice", "deputy", "late", "acting", "el
                   "outgoing", "assistant"}
 HOSTILE = {"attacks", "invades", "captures", "threatens", "suppliesArmsTo", "sanctions",
            "fightsAgainst"}
+HARM_VERBS = {"kill", "hit", "destroy", "damage", "wound", "injure", "pound", "level"}
 VAGUE_TOPICS = {"plan", "proposal", "initiative"}
 AID_WORDS = {"aid", "assistance"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
@@ -219,6 +220,8 @@ class Rules:
                             if pobj.dep_ == "pobj":
                                 found.extend(self.resolver.resolve(pobj))
         for entity in self.resolver.resolve(token) + self._coordinated(token):
+            # a capital that acts is its government: "Washington will send missiles"
+            entity = self.resolver.state_of_capital(entity) or entity
             if entity not in found and entity.cls in ACTOR_CLASSES | PLACE_CLASSES:
                 found.append(entity)
         return found
@@ -513,7 +516,9 @@ class Rules:
             word = spec[5:]
             out = []
             # "began an offensive into Syria": the phrase may hang on the verb
-            holders = [noun] + ([noun.head] if noun.dep_ == "dobj" else [])
+            holders = [noun] + ([noun.head] if noun.dep_ == "dobj" or (
+                # "Israeli airstrikes killed dozens in Gaza": the place of the harm
+                noun.dep_ == "nsubj" and noun.head.lemma_.lower() in HARM_VERBS) else [])
             doing = None if subjects_of else self._doing_verb(noun)
             if doing is not None and doing not in holders:
                 holders.append(doing)  # "pledged $1 billion in aid to Ukraine"

@@ -236,6 +236,12 @@ NOUN_AND_CLAUSE_CASES = [
     # objects listed as examples
     ("Russia urged partners such as India and Brazil to buy its oil.", "Russia", "appealsTo", "Brazil"),
     ("France called for NATO action against the smugglers.", "France", "appealsTo", "NATO"),
+    # weapons stand for the state that fires them; a capital that acts is its state
+    ("Russian missiles struck Kyiv overnight.", "Russia", "attacks", "Kyiv"),
+    ("Israeli airstrikes killed dozens in Gaza on Tuesday.", "Israel", "attacks", "Gaza"),
+    ("Washington sent Patriot missiles to Ukraine.", "United States", "suppliesArmsTo", "Ukraine"),
+    ("The European Union agreed a new package of sanctions against Iran.",
+     "European Union", "sanctions", "Iran"),
 ]
 
 
@@ -380,6 +386,10 @@ def test_title_alone_names_the_office_the_gazetteer_knows(extractor):
     # a title the person never held states nothing
     facts = facts_of(extractor, "Chancellor Gustavo Petro spoke.")
     assert not any(r == "leads" for _, r, _ in facts)
+
+
+def test_a_capital_as_a_place_stays_the_city(extractor):
+    assert ("Xi Jinping", "visits", "Washington") in facts_of(extractor, "Xi Jinping visited Washington.")
 
 
 def test_surname_after_a_known_full_name(extractor):
