@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["virtuoso"]  # the session fixture `virtuoso`: a throwaway Virtuoso SPARQL server
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "seeds" / "000_c579be2394bfa4f1.txt"
