@@ -9,6 +9,8 @@ over:
     kg.query(data, sparql_or_name, params) -> rdflib query result (kg.sparql)
     kg.render_html(data, focus=...)        -> str                 (kg.render)
     kg.evaluate(gold, graph)               -> Evaluation          (kg.evaluate)
+    kg.open_store(spec)                    -> Store               (kg.stores: memory, oxigraph:DIR,
+                                                                    sparql:URL)
 """
 from .errors import KgError
 
@@ -50,4 +52,12 @@ def evaluate(gold, graph):
     return _evaluate(gold, graph)
 
 
-__all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "__version__"]
+def open_store(spec: str, update_url: str | None = None):
+    """A store by name: "memory", "oxigraph:DIR" or "sparql:URL" (see kg.stores)."""
+    from .stores import open_store as _open_store
+
+    return _open_store(spec, update_url=update_url)
+
+
+__all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "open_store",
+           "__version__"]

@@ -39,6 +39,7 @@ class BuildReport:
     files: list[Path] = field(default_factory=list)
     html_facts: int = 0
     html: bool = True
+    store: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,6 +51,8 @@ class BuildReport:
                 f"-> {', '.join(str(f) for f in self.files)}")
         if self.html and self.html_facts < self.facts:
             text += f" (the HTML view shows the first {self.html_facts} facts)"
+        if self.store:
+            text += f"; stored in {self.store}"
         if self.problems:
             text += f"; skipped {len(self.problems)} input{'s' * (len(self.problems) != 1)}"
         return text
@@ -60,18 +63,21 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
           base: str = DEFAULT_BASE, html: bool = True,
           on_problem: Callable[[Problem], None] | None = None,
           progress: Callable[[int | None], Callable[[], None]] | None = None,
-          nlp=None) -> BuildReport:
+          nlp=None, store=None) -> BuildReport:
     """Build DIR/graph.trig, DIR/graph.ttl and DIR/graph.html from articles.
 
     `inputs`: .txt/.jsonl/.json files or folders of them. Unreadable inputs are skipped and
     reported (`on_problem` is called for each as it is found; `report.problems` lists them).
     `progress(total)` may return a function called once per article built.
+    `store` (a kg.stores.Store, see kg.open_store) also receives each article's graph as it is
+    built (replacing that article's graph from an earlier build) and, at the end, the entity
+    descriptions (merged into its entities graph); the files are written as without it.
     Raises KgError when no article could be built (and then leaves existing files untouched).
     """
     started = time.perf_counter()
     out = Path(out_dir)
     inputs = list(inputs)
-    report = BuildReport(out_dir=out, html=html)
+    report = BuildReport(out_dir=out, html=html, store=store.spec if store is not None else None)
     iris = Base(base)
     gazetteer = default_gazetteer(tuple(str(p) for p in gazetteer_files))
     nlp = nlp or load_pipeline(model, gazetteer)
@@ -114,6 +120,8 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         for result in extractor.extract_all(articles()):
             graph = article_graph(result, iris)
             writer.add(iris.article_graph(result.article.id), graph)
+            if store is not None:
+                store.replace_graph(str(iris.article_graph(result.article.id)), graph)
             for entity in result.entities:
                 entities.add(entity)
             report.articles += 1
@@ -129,6 +137,8 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
             raise KgError("no article could be built from the input; nothing written")
         entity_graph = entities.graph()
         writer.add(iris.entities_graph, entity_graph)
+        if store is not None:
+            store.merge_graph(str(iris.entities_graph), entity_graph)
         writer.commit()
     except BaseException as err:
         writer.abort()
