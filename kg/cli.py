@@ -32,10 +32,7 @@ def main() -> None:
               help="Extra known actors (YAML, the format of kg/data/actors.yaml). Repeatable.")
 @click.option("--base", default=None, help="Base IRI for entities, articles and facts.")
 @click.option("--no-html", is_flag=True, help="Skip graph.html.")
-@click.option("--store", "store_spec", metavar="SPEC",
-              help="Also put the graphs in a store: memory, oxigraph:DIR or sparql:URL.")
-@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
-def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_url) -> None:
+def build(inputs, out_dir, model, gazetteers, base, no_html) -> None:
     """Build a graph from articles: INPUTS are .txt, .jsonl or .json files, or folders."""
     from .builder import build as run_build
     from .namespaces import DEFAULT_BASE
@@ -43,30 +40,15 @@ def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_
     def on_problem(problem) -> None:
         click.echo(f"kg: skipped {problem}", err=True)
 
-    store = _open_store(store_spec, update_url) if store_spec else None
     try:
         report = run_build(inputs, out_dir, model=model, gazetteer_files=gazetteers,
                            base=base or DEFAULT_BASE, html=not no_html, on_problem=on_problem,
-                           progress=_progress_bar, store=store)
+                           progress=_progress_bar)
     except KgError as err:
         _fail(err)
-    finally:
-        if store is not None:
-            store.close()
     click.echo(report.summary())
     if report.problems:
         sys.exit(1)
-
-
-def _open_store(spec: str, update_url: str | None):
-    """The store SPEC names; a bad spec (or a store that cannot be opened): one line, exit 2."""
-    from .stores import open_store
-
-    try:
-        return open_store(spec, update_url=update_url)
-    except KgError as err:
-        click.echo(f"kg: {err}", err=True)
-        sys.exit(2)
 
 
 def _progress_bar(total: int | None):
@@ -87,14 +69,10 @@ def _progress_bar(total: int | None):
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the canned queries.")
-@click.option("--store", "store_spec", metavar="SPEC",
-              help="Query a store (oxigraph:DIR, sparql:URL) instead of GRAPH files.")
-@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
-def query(args, expression, name, params, fmt, list_only, store_spec, update_url) -> None:
-    """Run SPARQL over built graph files, or over a store.
+def query(args, expression, name, params, fmt, list_only) -> None:
+    """Run SPARQL over built graph files.
 
-    kg query (GRAPH... | --store SPEC) (QUERY.rq | -e 'SPARQL' | --name NAME) [--param k=v]
-    [--format F]
+    kg query GRAPH... (QUERY.rq | -e 'SPARQL' | --name NAME) [--param k=v] [--format F]
     """
     from . import sparql as queries
     from .graphfiles import load
@@ -122,61 +100,18 @@ def query(args, expression, name, params, fmt, list_only, store_spec, update_url
                 sparql = Path(rq[0]).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as err:
                 raise KgError(f"{rq[0]}: cannot read query: {err}") from None
-        in_store = store_spec is not None and store_spec.strip().lower() != "memory"
-        if in_store and files:
-            raise KgError("give GRAPH files or --store SPEC, not both")
-        if not files and not in_store:
-            raise KgError("name at least one graph file (e.g. output/graph.trig) or --store SPEC")
+        if not files:
+            raise KgError("name at least one graph file (e.g. output/graph.trig)")
         bindings = {}
         for item in params:
             key, sep, value = item.partition("=")
             if not sep or not key:
                 raise KgError(f"--param {item!r}: expected NAME=VALUE")
             bindings[key.strip()] = value
-        if in_store:
-            from .stores import query_store
-
-            store = _open_store(store_spec, update_url)
-            try:
-                result = query_store(store, sparql, bindings)
-            finally:
-                store.close()
-        else:
-            result = queries.run_query(load(files), sparql, bindings)
+        result = queries.run_query(load(files), sparql, bindings)
         click.echo(queries.format_result(result, fmt), nl=False)
     except KgError as err:
         _fail(err)
-
-
-@main.command(name="load")
-@click.argument("files", nargs=-1, required=True)
-@click.option("--store", "store_spec", metavar="SPEC", required=True,
-              help="The store to load into: oxigraph:DIR, sparql:URL (or memory, to check files).")
-@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
-def load_files(files, store_spec, update_url) -> None:
-    """Load built graph FILES (.trig, .nq, .ttl, .nt...) into a store.
-
-    Each named graph in a file replaces the store's graph of that name, so loading a file again
-    changes nothing. A file that does not parse is reported and leaves the store as it was.
-    """
-    store = _open_store(store_spec, update_url)
-    quads, loaded, failed = 0, 0, 0
-    try:
-        for path in files:
-            try:
-                quads += store.load_file(path)
-                loaded += 1
-            except KgError as err:
-                click.echo(f"kg: {err}", err=True)
-                failed += 1
-    finally:
-        store.close()
-    graphs = getattr(store, "graphs_loaded", None)
-    in_graphs = f" in {graphs} graph{'s' * (graphs != 1)}" if graphs else ""
-    click.echo(f"loaded {quads} quad{'s' * (quads != 1)}{in_graphs} from {loaded} "
-               f"file{'s' * (loaded != 1)} into {store.spec}")
-    if failed:
-        sys.exit(1)
 
 
 @main.command()
@@ -233,6 +168,44 @@ def evaluate(gold, graphs, show, as_json, doc, min_f1) -> None:
     if min_f1 is not None and f1 < min_f1:
         click.echo(f"kg: F1 {f1} is below --min-f1 {min_f1}", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("graphs", nargs=-1)
+@click.option("--oxigraph", "oxigraph_dir", type=click.Path(file_okay=False),
+              help="Serve an existing Oxigraph store folder (read-only unless --allow-update).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.001),
+              help="Seconds a query may run before the answer is 503.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
+              help="Most SELECT solutions (or CONSTRUCT triples) returned.")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (403 otherwise).")
+def serve(graphs, oxigraph_dir, host, port, timeout, max_rows, allow_update) -> None:
+    """A SPARQL 1.1 Protocol endpoint (/sparql), a query page (/) and the graph view (/graph)
+    over GRAPH files (TriG, Turtle, N-Triples, N-Quads) or an Oxigraph store (--oxigraph)."""
+    from .server import Endpoint, make_server, open_store, server_url
+
+    if not graphs and not oxigraph_dir:
+        _fail(KgError("name graph files to serve (e.g. output/graph.trig) or --oxigraph DIR"))
+    try:
+        store = open_store(graphs, oxigraph_dir, allow_update=allow_update)
+        server = make_server(Endpoint(store, timeout=timeout, max_rows=max_rows,
+                                      allow_update=allow_update), host, port)
+    except KgError as err:
+        _fail(err)
+    except OSError as err:
+        _fail(KgError(f"cannot listen on {host}:{port}: {err.strerror or err}"))
+    url = server_url(server)
+    click.echo(f"kg: serving {len(store)} quads; SPARQL endpoint {url}sparql, query page {url}"
+               " (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("kg: stopped", err=True)
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":  # pragma: no cover
