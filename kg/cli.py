@@ -32,7 +32,10 @@ def main() -> None:
               help="Extra known actors (YAML, the format of kg/data/actors.yaml). Repeatable.")
 @click.option("--base", default=None, help="Base IRI for entities, articles and facts.")
 @click.option("--no-html", is_flag=True, help="Skip graph.html.")
-def build(inputs, out_dir, model, gazetteers, base, no_html) -> None:
+@click.option("--store", "store_spec", metavar="SPEC",
+              help="Also put the graphs in a store: memory, oxigraph:DIR or sparql:URL.")
+@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
+def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_url) -> None:
     """Build a graph from articles: INPUTS are .txt, .jsonl or .json files, or folders."""
     from .builder import build as run_build
     from .namespaces import DEFAULT_BASE
@@ -40,15 +43,30 @@ def build(inputs, out_dir, model, gazetteers, base, no_html) -> None:
     def on_problem(problem) -> None:
         click.echo(f"kg: skipped {problem}", err=True)
 
+    store = _open_store(store_spec, update_url) if store_spec else None
     try:
         report = run_build(inputs, out_dir, model=model, gazetteer_files=gazetteers,
                            base=base or DEFAULT_BASE, html=not no_html, on_problem=on_problem,
-                           progress=_progress_bar)
+                           progress=_progress_bar, store=store)
     except KgError as err:
         _fail(err)
+    finally:
+        if store is not None:
+            store.close()
     click.echo(report.summary())
     if report.problems:
         sys.exit(1)
+
+
+def _open_store(spec: str, update_url: str | None):
+    """The store SPEC names; a bad spec (or a store that cannot be opened): one line, exit 2."""
+    from .stores import open_store
+
+    try:
+        return open_store(spec, update_url=update_url)
+    except KgError as err:
+        click.echo(f"kg: {err}", err=True)
+        sys.exit(2)
 
 
 def _progress_bar(total: int | None):
@@ -69,10 +87,14 @@ def _progress_bar(total: int | None):
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the canned queries.")
-def query(args, expression, name, params, fmt, list_only) -> None:
-    """Run SPARQL over built graph files.
+@click.option("--store", "store_spec", metavar="SPEC",
+              help="Query a store (oxigraph:DIR, sparql:URL) instead of GRAPH files.")
+@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
+def query(args, expression, name, params, fmt, list_only, store_spec, update_url) -> None:
+    """Run SPARQL over built graph files, or over a store.
 
-    kg query GRAPH... (QUERY.rq | -e 'SPARQL' | --name NAME) [--param k=v] [--format F]
+    kg query (GRAPH... | --store SPEC) (QUERY.rq | -e 'SPARQL' | --name NAME) [--param k=v]
+    [--format F]
     """
     from . import sparql as queries
     from .graphfiles import load
@@ -100,18 +122,61 @@ def query(args, expression, name, params, fmt, list_only) -> None:
                 sparql = Path(rq[0]).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as err:
                 raise KgError(f"{rq[0]}: cannot read query: {err}") from None
-        if not files:
-            raise KgError("name at least one graph file (e.g. output/graph.trig)")
+        in_store = store_spec is not None and store_spec.strip().lower() != "memory"
+        if in_store and files:
+            raise KgError("give GRAPH files or --store SPEC, not both")
+        if not files and not in_store:
+            raise KgError("name at least one graph file (e.g. output/graph.trig) or --store SPEC")
         bindings = {}
         for item in params:
             key, sep, value = item.partition("=")
             if not sep or not key:
                 raise KgError(f"--param {item!r}: expected NAME=VALUE")
             bindings[key.strip()] = value
-        result = queries.run_query(load(files), sparql, bindings)
+        if in_store:
+            from .stores import query_store
+
+            store = _open_store(store_spec, update_url)
+            try:
+                result = query_store(store, sparql, bindings)
+            finally:
+                store.close()
+        else:
+            result = queries.run_query(load(files), sparql, bindings)
         click.echo(queries.format_result(result, fmt), nl=False)
     except KgError as err:
         _fail(err)
+
+
+@main.command(name="load")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--store", "store_spec", metavar="SPEC", required=True,
+              help="The store to load into: oxigraph:DIR, sparql:URL (or memory, to check files).")
+@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
+def load_files(files, store_spec, update_url) -> None:
+    """Load built graph FILES (.trig, .nq, .ttl, .nt...) into a store.
+
+    Each named graph in a file replaces the store's graph of that name, so loading a file again
+    changes nothing. A file that does not parse is reported and leaves the store as it was.
+    """
+    store = _open_store(store_spec, update_url)
+    quads, loaded, failed = 0, 0, 0
+    try:
+        for path in files:
+            try:
+                quads += store.load_file(path)
+                loaded += 1
+            except KgError as err:
+                click.echo(f"kg: {err}", err=True)
+                failed += 1
+    finally:
+        store.close()
+    graphs = getattr(store, "graphs_loaded", None)
+    in_graphs = f" in {graphs} graph{'s' * (graphs != 1)}" if graphs else ""
+    click.echo(f"loaded {quads} quad{'s' * (quads != 1)}{in_graphs} from {loaded} "
+               f"file{'s' * (loaded != 1)} into {store.spec}")
+    if failed:
+        sys.exit(1)
 
 
 @main.command()
