@@ -44,7 +44,8 @@ from kg.errors import KgError
 from kg.graphfiles import load
 from kg.sparql import default_prefixes
 
-CHUNK = 2000          # triples per INSERT DATA request
+CHUNK = 1000          # triples per INSERT DATA request: Virtuoso 7 refuses a request whose
+                      # generated SQL exceeds 10000 lines (SP031), at 1500 distinct literals
 TIMEOUT = 300         # seconds per HTTP request
 _MAX_MESSAGE = 500    # characters of a server error kept in the KgError
 
@@ -125,6 +126,7 @@ class SparqlStore:
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.spec = "sparql:" + query_url
+        self.graphs_loaded = 0  # named graphs written by load_file() so far
         self._openers = {u: _opener(u) for u in {self.query_url, self.update_url}}
 
     # ------------------------------------------------------------------ HTTP
@@ -203,6 +205,7 @@ class SparqlStore:
             if iri == DATASET_DEFAULT_GRAPH_ID or isinstance(iri, BNode):
                 iri = URIRef(Path(path).resolve().as_uri())
             self.replace_graph(str(iri), graph)
+            self.graphs_loaded += 1
             count += len(graph)
         return count
 

@@ -155,6 +155,37 @@ def test_server_error_is_kg_error(store):
     assert "\n" not in str(info.value)
 
 
+def test_big_graph_goes_in_chunks(store):
+    import kg.store_sparql
+
+    g = Graph()
+    n = 2 * kg.store_sparql.CHUNK + 7
+    for i in range(n):
+        g.add((EX[f"s{i % 97}"], EX[f"p{i % 13}"], Literal(f"value {i} with \"quotes\" and }}")))
+    started = time.perf_counter()
+    store.replace_graph(TEST_GRAPH, g)
+    seconds = time.perf_counter() - started
+    assert count(store, TEST_GRAPH) == n
+    store.replace_graph(TEST_GRAPH, g)
+    assert count(store, TEST_GRAPH) == n
+    store.update(f"DROP SILENT GRAPH <{TEST_GRAPH}>")
+    print(f"\n{n} triples in 3 INSERT DATA requests: {seconds:.2f} s")
+
+
+def test_digest_auth_from_environment(store, virtuoso, monkeypatch):
+    """Virtuoso's /sparql-auth endpoint asks for HTTP digest authentication (user dba)."""
+    url = virtuoso.replace("/sparql", "/sparql-auth")
+    monkeypatch.setenv("KG_SPARQL_USER", "dba")
+    monkeypatch.setenv("KG_SPARQL_PASSWORD", "dba")
+    assert SparqlStore(url).query("ASK { }").askAnswer is True
+    monkeypatch.setenv("KG_SPARQL_PASSWORD", "wrong")
+    with pytest.raises(KgError, match="answered 401"):
+        SparqlStore(url).query("ASK { }")
+    monkeypatch.delenv("KG_SPARQL_USER")
+    with pytest.raises(KgError, match="answered 401"):
+        SparqlStore(url).query("ASK { }")
+
+
 @pytest.mark.parametrize("build", sorted(BUILDS))
 def test_load_file_keeps_every_triple_once(store, built, build):
     path = built[build]
@@ -162,7 +193,9 @@ def test_load_file_keeps_every_triple_once(store, built, build):
     TIMES[build] = load_only(store, path)
     assert {iri: count(store, iri) for iri in expected} == expected
     started = time.perf_counter()
+    before = store.graphs_loaded
     assert store.load_file(path) == sum(expected.values())
+    assert store.graphs_loaded == before + len(expected)
     TIMES[build + " again"] = time.perf_counter() - started
     assert {iri: count(store, iri) for iri in expected} == expected
     print(f"\nVirtuoso start-up {STARTUP.get('seconds', 0):.1f} s; {build}: "
