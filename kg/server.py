@@ -274,7 +274,7 @@ class Endpoint:
             self.store.update(update, prefixes=self.prefixes)
         except SyntaxError as err:
             return _text(400, f"SPARQL syntax error: {err}")
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RuntimeError) as err:  # e.g. a read-only store
             return _text(500, f"update failed: {err}")
         with self._lock:
             self._graph_page = None
@@ -303,7 +303,7 @@ class Endpoint:
 
     def page(self, query: str = "") -> Response:
         return Response(200, "text/html; charset=utf-8", query_page(query, self.title).encode(),
-                        {"Content-Security-Policy": _page_csp()})
+                        {"Content-Security-Policy": _page_csp() + "; frame-ancestors 'self'"})
 
     def view(self, query: str | None, bindings: dict[str, str] | None = None) -> Response:
         """kg render's page for a CONSTRUCT/DESCRIBE result."""
@@ -444,8 +444,8 @@ def _page_csp() -> str:
 
     app_js = _script_block(_template(), "kg-query-app")
     return ("default-src 'none'; script-src %s; style-src 'unsafe-inline'; img-src data:; "
-            "connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; "
-            "frame-ancestors 'self'" % _csp_hash(app_js))
+            "connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'"
+            % _csp_hash(app_js))
 
 
 def query_page(query: str = "", title: str = "kg SPARQL") -> str:
@@ -505,6 +505,22 @@ class Handler(BaseHTTPRequestHandler):
         return parts.path, parse_qs(parts.query, keep_blank_values=True)
 
     def do_GET(self) -> None:
+        self._safely(self._get)
+
+    def do_POST(self) -> None:
+        self._safely(self._post)
+
+    def _safely(self, method) -> None:
+        """Any unexpected error is a 500 with one line; the server goes on serving."""
+        try:
+            method()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        except Exception as err:  # noqa: BLE001
+            self.log_message("error: %s", err)
+            self._send(_text(500, f"internal error: {type(err).__name__}: {err}"))
+
+    def _get(self) -> None:
         path, params = self._params()
         one = lambda name: (params.get(name) or [None])[0]  # noqa: E731
         ep = self.endpoint
@@ -520,7 +536,7 @@ class Handler(BaseHTTPRequestHandler):
             resp = _text(404, f"not found: {path}; try / or /sparql")
         self._send(resp)
 
-    def do_POST(self) -> None:
+    def _post(self) -> None:
         path, params = self._params()
         if path != "/sparql":
             self._send(_text(404, f"not found: {path}; POST to /sparql"))

@@ -264,3 +264,85 @@ def test_unknown_path_and_content_type(url):
     assert fetch(url + "nope")[0] == 404
     assert fetch(url + "sparql", b"x", {"Content-Type": "text/plain"})[0] == 415
     assert fetch(url + "sparql")[0] == 400
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_query_page_in_a_browser(url):
+    """The page runs under its CSP: a canned query with a parameter fills the table, a
+    CONSTRUCT shows the graph view, markup in results stays text, nothing leaves the host."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    host = urllib.parse.urlsplit(url).netloc
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox",
+                                                                     "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            errors, hosts = [], set()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("request", lambda r: hosts.add(urllib.parse.urlsplit(r.url).netloc))
+            page.goto(url)
+            page.select_option("#kg-canned", label="entity \u2014 Facts about one entity")
+            page.fill("#kg-params input", "Xi Jinping")
+            page.click("#kg-run")
+            page.wait_for_selector("#kg-result tbody tr")
+            assert "Xi Jinping" in page.text_content("#kg-result")
+
+            evil = '<img src=x onerror="window.pwned=1">'
+            page.fill("#kg-query", "SELECT ?x WHERE { BIND(%s AS ?x) }" % json.dumps(evil))
+            page.select_option("#kg-canned", value="")
+            page.click("#kg-run")
+            page.wait_for_selector("#kg-result tbody td")
+            assert page.text_content("#kg-result tbody td") == evil
+            assert page.evaluate("window.pwned") is None
+
+            page.fill("#kg-query", "CONSTRUCT { ?f ?p ?o } WHERE { ?f a kg:Fact ; ?p ?o }")
+            page.click("#kg-run")
+            page.wait_for_selector("#kg-view:not([hidden])")
+            status = page.frame_locator("#kg-view").locator("#kg-status")
+            sync_api.expect(status).to_contain_text("nodes", timeout=15000)
+            assert re.match(r"\d+ nodes, \d+ edges", status.text_content())
+            assert errors == [] and hosts == {host}
+        finally:
+            browser.close()
+
+
+def test_oxigraph_folder_read_only(tmp_path, seed_build):
+    import pyoxigraph as ox
+
+    db = tmp_path / "db"
+    writer = ox.Store(str(db))
+    writer.load(path=str(seed_build.out_dir / "graph.trig"), format=ox.RdfFormat.TRIG)
+    writer.flush()
+    count = len(writer)
+    del writer
+    store = open_store(oxigraph_dir=db)
+    assert len(store) == count
+    with running(Endpoint(store, allow_update=True)) as base:
+        assert client(base, "ASK { ?f a kg:Fact }").query().convert()["boolean"] is True
+        status, _, body = fetch(base + "sparql", b"CLEAR ALL",
+                                {"Content-Type": "application/sparql-update"})
+        assert status == 500 and "update failed" in body  # opened read-only
+    assert len(store) == count
+
+
+def test_cli_serve_errors(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1 and "--oxigraph DIR" in result.output
+    result = CliRunner().invoke(main, ["serve", "--oxigraph", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no such Oxigraph store folder" in result.output
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n")
+    result = CliRunner().invoke(main, ["serve", str(bad)])
+    assert result.exit_code == 1 and "bad.ttl: cannot parse as turtle" in result.output
