@@ -43,6 +43,7 @@ from rdflib.query import Result
 from kg.errors import KgError
 from kg.graphfiles import load
 from kg.sparql import default_prefixes
+from kg.stores import Store, check_params, substitute_params
 
 CHUNK = 1000          # triples per INSERT DATA request: Virtuoso 7 refuses a request whose
                       # generated SQL exceeds 10000 lines (SP031), at 1500 distinct literals
@@ -119,7 +120,7 @@ def _opener(url: str) -> urllib.request.OpenerDirector:
                                        urllib.request.HTTPBasicAuthHandler(passwords))
 
 
-class SparqlStore:
+class SparqlStore(Store):
     """Named graphs in a SPARQL 1.1 server, read and written over the SPARQL Protocol."""
 
     def __init__(self, query_url: str, update_url: str | None = None):
@@ -211,8 +212,14 @@ class SparqlStore:
 
     # ---------------------------------------------------------------- reading
 
-    def query(self, sparql: str) -> Result:
-        """Run a query on the server; the answer as an rdflib Result (see the module docstring)."""
+    def query(self, sparql: str, params: dict[str, str] | None = None) -> Result:
+        """Run a query on the server; the answer as an rdflib Result (see the module docstring).
+
+        `params` are checked and bound as string literals as by ``kg.sparql.run_query``
+        (substituted into the text by ``kg.stores.substitute_params``).
+        """
+        if params:
+            sparql = substitute_params(sparql, check_params(sparql, params))
         form = query_form(sparql)
         text = with_default_prefixes(sparql)
         if form in ("SELECT", "ASK"):

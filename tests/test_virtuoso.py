@@ -149,6 +149,17 @@ def test_construct_and_ask(store):
     store.update(f"DROP SILENT GRAPH <{TEST_GRAPH}>")
 
 
+def test_store_interface(store, virtuoso):
+    from kg.stores import Store, open_store
+
+    assert isinstance(store, Store) and store.spec == f"sparql:{virtuoso}"
+    with open_store(f"sparql:{virtuoso}", update_url=virtuoso) as other:
+        assert isinstance(other, SparqlStore) and other.update_url == virtuoso
+        assert other.query("ASK { }").askAnswer is True
+    with pytest.raises(KgError, match="unknown parameter 'source'; this query takes: entity"):
+        store.query(load_query("entity"), {"source": "x"})
+
+
 def test_server_error_is_kg_error(store):
     with pytest.raises(KgError, match=r"SPARQL server .* answered 400") as info:
         store.query("SELECT ?x WHERE { ?x ?y }")
@@ -226,4 +237,6 @@ def test_canned_query_same_rows_as_rdflib(store, built, build, info):
     got = rows(store.query(bind(sparql, params)), lists)
     assert expected, f"no rows from rdflib for {info.name} {params}: a pointless comparison"
     assert got == expected
+    if params:  # the same with the parameters bound by the store (N3 substitution)
+        assert rows(store.query(sparql, params), lists) == expected
     print(f"\n{build} {info.name} {params}: {sum(got.values())} rows on both")
