@@ -169,6 +169,10 @@ def test_slow_query_is_503_and_server_keeps_serving(url):
     elapsed = time.monotonic() - started
     assert status == 503 and "timed out" in body
     assert elapsed < 5
+    # the query ran in a forked process that was killed at the deadline
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
     # the abandoned worker does not block the server
     assert client(url, "ASK { ?f a kg:Fact }").query().convert()["boolean"] is True
     status, _, _ = fetch(url + "sparql?query=" + urllib.parse.quote("ASK {}"))
@@ -346,3 +350,12 @@ def test_cli_serve_errors(tmp_path):
     bad.write_text("<a> <b> .\n")
     result = CliRunner().invoke(main, ["serve", str(bad)])
     assert result.exit_code == 1 and "bad.ttl: cannot parse as turtle" in result.output
+
+
+def test_thread_mode(store):
+    """Without fork (or isolate=False) queries run in worker threads."""
+    with running(Endpoint(store, isolate=False, timeout=0.3)) as base:
+        assert client(base, "ASK { ?f a kg:Fact }").query().convert()["boolean"] is True
+        assert len(client(base, LABELS).query().convert()["results"]["bindings"]) > 3
+        status, _, body = fetch(base + "sparql?query=" + urllib.parse.quote("SELEC ?x"))
+        assert status == 400 and "SPARQL syntax error" in body
