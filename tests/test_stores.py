@@ -236,3 +236,42 @@ def test_cli_bad_file_and_bad_spec(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("kg: "), result.stderr
     both = run("query", "--store", spec, bad, "-n", "facts")
     assert both.exit_code != 0 and "not both" in both.stderr
+
+
+def test_cli_with_a_sparql_store(session_nlp, virtuoso, tmp_path):
+    """build/query/load --store sparql:URL against the throwaway Virtuoso (own base IRI; the
+    graphs are dropped again so the other Virtuoso tests see only their own data)."""
+    from kg.namespaces import Base
+
+    base = "https://stores-test.example.org/"
+    iris = Base(base)
+    spec = f"sparql:{virtuoso}"
+    out = tmp_path / "out"
+    graphs = [iris.entities_graph, iris.article_graph("000_c579be2394bfa4f1")]
+    store = open_store(spec)
+
+    def counts() -> list[int]:
+        return [int(next(iter(store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")))[0])
+            for g in graphs]
+    try:
+        for _ in range(2):  # building again replaces
+            result = run("build", SEED, "-o", out, "--no-html", "--base", base,
+                         "--store", spec)
+            assert result.exit_code == 0, result.output
+            assert f"stored in {spec}" in result.stdout
+            ds = load([out / "graph.trig"])
+            assert counts() == [len(ds.graph(g)) for g in graphs]
+        quads = sum(counts())
+        loaded = run("load", out / "graph.trig", "--store", spec)
+        assert loaded.stdout == f"loaded {quads} quads in 2 graphs from 1 file into {spec}\n"
+        assert sum(counts()) == quads
+        q = (f"SELECT ?l WHERE {{ GRAPH <{graphs[0]}> {{ ?e rdfs:label ?l "
+             "FILTER(STR(?l) = STR(?name)) }}")
+        one = run("query", "--store", spec, "-e", q, "-p", "name=Xi Jinping", "-f", "csv")
+        assert one.exit_code == 0, one.output
+        assert one.stdout == "l\nXi Jinping\n"
+    finally:
+        for g in graphs:
+            store.update(f"DROP SILENT GRAPH <{g}>")
+        store.close()
