@@ -81,35 +81,6 @@ def with_default_prefixes(sparql: str) -> str:
     return "\n".join(lines + [sparql])
 
 
-def bind(sparql: str, params: dict[str, object]) -> str:
-    """The query with each parameter bound by ``VALUES ?name { term }``, a plain literal unless
-    the value is an rdflib term, written with ``.n3()``.
-
-    The clause opens the innermost group in which the variable is used (each such group), so a
-    ``FILTER`` inside a sub-group sees the value, as with rdflib's ``initBindings``.
-    """
-    plain = _without_strings(sparql)
-    inserts: dict[int, list[str]] = {}
-    for name, value in params.items():
-        term = value if isinstance(value, rdflib.term.Node) else rdflib.Literal(str(value))
-        clause = f" VALUES ?{name} {{ {term.n3()} }} "
-        for m in re.finditer(r"[?$]" + re.escape(name) + r"\b", plain):
-            depth, i = 0, m.start()
-            while i > 0:
-                i -= 1
-                if plain[i] == "}":
-                    depth += 1
-                elif plain[i] == "{":
-                    if depth == 0:
-                        break
-                    depth -= 1
-            if plain[i] == "{" and clause not in inserts.setdefault(i + 1, []):
-                inserts[i + 1].append(clause)
-    for pos in sorted(inserts, reverse=True):
-        sparql = sparql[:pos] + "".join(inserts[pos]) + sparql[pos:]
-    return sparql
-
-
 def _opener(url: str) -> urllib.request.OpenerDirector:
     user, password = os.environ.get("KG_SPARQL_USER"), os.environ.get("KG_SPARQL_PASSWORD")
     if not user:
@@ -250,4 +221,4 @@ class SparqlStore(Store):
         self._openers.clear()
 
 
-__all__ = ["SparqlStore", "bind", "query_form", "with_default_prefixes", "CHUNK"]
+__all__ = ["SparqlStore", "query_form", "with_default_prefixes", "CHUNK"]

@@ -23,7 +23,7 @@ from conftest import DATA, SEED
 from kg.errors import KgError
 from kg.graphfiles import load
 from kg.sparql import list_queries, load_query, run_query
-from kg.store_sparql import SparqlStore, bind, query_form, with_default_prefixes
+from kg.store_sparql import SparqlStore, query_form, with_default_prefixes
 from virtuoso import STARTUP
 
 EX = Namespace("urn:kg-test:")
@@ -100,11 +100,6 @@ def test_query_form_and_prefixes():
     assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in text
     with pytest.raises(KgError):
         query_form("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
-
-
-def test_bind_puts_values_in_the_group_that_filters():
-    q = bind(load_query("attributed"), {"source": 'Kre"m}lin'})
-    assert '{ VALUES ?source { "Kre\\"m}lin" } \n    ?c rdfs:label' in q
 
 
 def test_unreachable_server_is_one_line_error():
@@ -234,9 +229,7 @@ def test_canned_query_same_rows_as_rdflib(store, built, build, info):
     sparql = load_query(info.name)
     lists = ("class",) if info.name == "entities" else ()
     expected = rows(run_query(ds, sparql, params), lists)
-    got = rows(store.query(bind(sparql, params)), lists)
+    got = rows(store.query(sparql, params), lists)  # parameters bound by the store
     assert expected, f"no rows from rdflib for {info.name} {params}: a pointless comparison"
     assert got == expected
-    if params:  # the same with the parameters bound by the store (N3 substitution)
-        assert rows(store.query(sparql, params), lists) == expected
     print(f"\n{build} {info.name} {params}: {sum(got.values())} rows on both")
