@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import Gazetteer, KnownEntity, title_key
 from .lexicon import Lexicon
+from .syntax import governing_verb
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
 TITLES = {"president", "prime", "minister", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.",
@@ -324,7 +325,7 @@ class Resolver:
         # "Armenia occupies it": an object pronoun is never its own clause's subject
         bound = set()
         if token.dep_ in ("dobj", "pobj") and token.lower_ not in ("itself", "himself", "herself"):
-            bound = {self.mention_at(c).start for c in self._governing_verb(token).children
+            bound = {self.mention_at(c).start for c in governing_verb(token).children
                      if c.dep_ == "nsubj" and self.mention_at(c)}
         for back in range(index, max(-1, index - 3), -1):
             start = sentences[back]
@@ -355,7 +356,7 @@ class Resolver:
             if earlier.lower_ == "it" and earlier.dep_ in ("nsubj", "nsubjpass"):
                 # "It lies within Azerbaijan, but Artsakh occupies it": the same "it"
                 return self.antecedent(earlier, classes)
-        subjects = {c.i for c in self._governing_verb(token).children if c.dep_ == "nsubj"}
+        subjects = {c.i for c in governing_verb(token).children if c.dep_ == "nsubj"}
         for word in reversed(token.sent[:token.i - token.sent.start]):
             if word.pos_ not in ("NOUN", "PROPN") or word.dep_ not in NP_ROLES \
                     or word.tag_ in ("NNS", "NNPS") or word.i in subjects:
@@ -365,15 +366,6 @@ class Resolver:
                 return None
             break
         return self.antecedent(token, classes)
-
-    @staticmethod
-    def _governing_verb(token: Token) -> Token:
-        verb = token
-        for _ in range(6):
-            if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-                break
-            verb = verb.head
-        return verb
 
     def _publisher(self, source: str | None) -> Entity | None:
         """The state a government publisher speaks for: "The White House, Briefing Room" -> the

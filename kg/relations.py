@@ -22,6 +22,7 @@ from spacy.tokens import Span, Token
 from .entities import (ACTOR_CLASSES, DIRECTIONS, ORG_HEADS, PLACE_CLASSES, TITLES, Entity,
                        Resolver)
 from .lexicon import SYMMETRIC, Lexicon, Reading
+from .syntax import governing_verb
 
 OBJECT_CONTROL = {"tell", "ask", "urge", "call", "invite", "order", "allow", "force", "persuade",
                   "press", "encourage", "help"}
@@ -552,11 +553,7 @@ class Rules:
                         for e in self.agents(c) if e.cls in ACTOR_CLASSES]
             return []
         if spec == "governor-subject":
-            verb = noun.head
-            hops = 0
-            while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and hops < 8:
-                verb = verb.head
-                hops += 1
+            verb = governing_verb(noun.head)
             if verb.pos_ in ("VERB", "AUX"):
                 return [e for e in self.subjects(verb) if e.cls in ACTOR_CLASSES]
         return []

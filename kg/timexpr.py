@@ -37,6 +37,7 @@ from functools import lru_cache
 from spacy.tokens import Span
 
 from .articles import MONTHS, parse_date
+from .syntax import governing_verb
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 NUMBERS = {"a": 1, "an": 1, "one": 1, "a couple of": 2, "two": 2, "three": 3, "four": 4,
@@ -111,11 +112,7 @@ FUTURE_HEADS = {"plan", "schedule", "expect", "set", "due", "go", "intend", "aim
 def is_future(ent: Span) -> bool:
     """Whether the verb the expression belongs to is future: "will meet on Sunday", "plans to
     visit next week"."""
-    verb = ent.root
-    for _ in range(12):  # bounded: a parse joined from chunks can hold a cycle
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-            break
-        verb = verb.head
+    verb = governing_verb(ent.root)
     if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in verb.children):
         return True
     return verb.dep_ == "xcomp" and verb.head.lemma_ in FUTURE_HEADS
