@@ -11,6 +11,8 @@ over:
     kg.evaluate(gold, graph)               -> Evaluation          (kg.evaluate)
     kg.open_store(spec)                    -> Store               (kg.stores: memory, oxigraph:DIR,
                                                                     sparql:URL)
+    kg.merge(inputs, out, fmt=None)        -> MergeReport         (kg.merging: reconciled entities,
+                                                                    counted reports)
 """
 from .errors import KgError
 
@@ -59,5 +61,13 @@ def open_store(spec: str, update_url: str | None = None):
     return _open_store(spec, update_url=update_url)
 
 
-__all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "open_store",
+def merge(inputs, out, fmt: str | None = None, **options):
+    """Merge graph files into `out` (a file, or a folder for graph.trig): entities reconciled,
+    named graphs kept, each fact's independent reports counted (see kg.merging)."""
+    from .merging import merge as _merge
+
+    return _merge(inputs, out, fmt=fmt, **options)
+
+
+__all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "open_store", "merge",
            "__version__"]

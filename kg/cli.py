@@ -273,5 +273,27 @@ def serve(graphs, oxigraph_dir, host, port, timeout, max_rows, allow_update) -> 
         server.server_close()
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out", required=True,
+              help="Output file (its extension gives the format), or a folder for graph.trig.")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "nt", "jsonld"]),
+              help="Output format (default: from the file extension, else trig).")
+@click.option("--base", default=None, help="Base IRI of the project's entities (they win).")
+@click.option("--examples", default=5, show_default=True, help="Merged entities to list.")
+def merge(inputs, out, fmt, base, examples) -> None:
+    """Merge graph files (kg builds, Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) into
+    one, with entities reconciled and each fact's independent reports counted."""
+    from .merging import merge as run_merge
+    from .namespaces import DEFAULT_BASE
+
+    try:
+        report = run_merge(inputs, out, fmt=fmt, base=base or DEFAULT_BASE)
+    except KgError as err:
+        click.echo(f"kg: {err}", err=True)
+        sys.exit(2)
+    click.echo(report.summary(examples))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

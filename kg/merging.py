@@ -1,0 +1,284 @@
+"""`kg merge`: several graph files (kg builds and any RDF) into one dataset, with entities
+reconciled and each fact's independent reports counted. (The module is not called kg/merge.py:
+importing it would replace the `kg.merge` function with the module.)
+
+    import kg
+    report = kg.merge(["a/graph.trig", "b/graph.trig", "wikidata.ttl"], "merged.trig")
+    print(report.summary())
+
+- Every named graph keeps its name; the triples of a plain-triples file (Turtle, N-Triples,
+  RDF/XML, or the default graph of TriG/N-Quads/JSON-LD) go into the named graph
+  ``{base}graph/dataset/{file-stem}-{hash}`` (the hash is of the file's bytes), so provenance is
+  never lost and the name does not depend on where the file lies.
+- Entities are reconciled (kg.reconcile): IRIs of one entity become the winner IRI in every
+  graph; the others stay as ``owl:sameAs`` on it in ``{base}graph/entities``.
+- The graph ``{base}graph/reports`` is recomputed on every merge (one in an input is dropped):
+  one ``kg:Claim`` per distinct (subject, relation, object) of the kg:Fact nodes, the relation's
+  two ends in a fixed order for symmetric relations, with ``kg:report`` to each Fact and
+  ``kg:reportCount``, the number of independent sources among them (see `article_sources`).
+
+Merging is idempotent and does not depend on the order of the inputs.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from .errors import KgError
+from .export import FORMATS as EXPORT_FORMATS
+from .export import file_name, parse_formats
+from .graphfiles import FORMATS, _describe, format_for
+from .namespaces import DCTERMS, DEFAULT_BASE, KG, OWL, RDF, RDFS, SCHEMA, XSD, Base, bind_prefixes
+from .reconcile import ClassHierarchy, Reconciliation, apply, new_dataset, reconcile
+
+DERIVED_GRAPHS = ("reports",)  # graphs kg merge writes itself: recomputed, never carried over
+
+
+@dataclass
+class MergeReport:
+    out: Path | None = None
+    inputs: list[str] = field(default_factory=list)
+    quads_in: int = 0
+    quads_out: int = 0
+    graphs: int = 0
+    entities_before: int = 0
+    entities_after: int = 0
+    merged: list[tuple[URIRef, URIRef, str]] = field(default_factory=list)
+    kept_apart: int = 0
+    facts: int = 0
+    claims: int = 0
+    claims_multi: int = 0
+    seconds: float = 0.0
+    files: list[Path] = field(default_factory=list)
+    prefixes: Graph | None = None  # the merged data's prefixes, for short names
+
+    def summary(self, examples: int = 5) -> str:
+        def short(iri: URIRef) -> str:
+            if self.prefixes is not None:
+                return self.prefixes.namespace_manager.normalizeUri(iri)
+            return f"<{iri}>"
+
+        lines = [f"merged {len(self.inputs)} input{'s' * (len(self.inputs) != 1)}: "
+                 + ", ".join(self.inputs),
+                 f"quads: {self.quads_in} in, {self.quads_out} out, in {self.graphs} named graphs",
+                 f"entities: {self.entities_before} before reconciliation, {self.entities_after} "
+                 f"after ({len(self.merged)} merged into others)"]
+        for winner, loser, why in self.merged[:examples]:
+            lines.append(f"  {short(winner)} <- {short(loser)} ({why})")
+        if len(self.merged) > examples:
+            lines.append(f"  ... and {len(self.merged) - examples} more")
+        if self.kept_apart:
+            lines.append(f"kept apart (incompatible classes): {self.kept_apart}")
+        lines.append(f"facts: {self.facts} reports of {self.claims} distinct facts; "
+                     f"{self.claims_multi} reported by 2+ independent sources")
+        if self.out is not None:
+            lines.append(f"wrote {', '.join(str(f) for f in self.files)} in {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def dataset_graph(path: Path, data: bytes, base: Base) -> URIRef:
+    """The named graph for a file's plain triples: stable for the same file name and bytes."""
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "data"
+    return base.graph[f"dataset/{stem}-{hashlib.sha1(data).hexdigest()[:8]}"]
+
+
+def read_input(path: str | Path, into: Dataset, base: Base) -> int:
+    """Parse one file into `into` (named graphs kept, plain triples into the file's dataset
+    graph); returns its quad count. KgError naming the file (and line) on any problem, with
+    `into` unchanged."""
+    path = Path(path)
+    if not path.is_file():
+        raise KgError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
+    fmt = format_for(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise KgError(f"{path}: cannot read: {err.strerror or err}") from None
+    parsed = new_dataset()
+    try:
+        parsed.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as e:  # parsers raise many different exception types
+        raise KgError(_describe(path, fmt, e)) from None
+    plain = dataset_graph(path, data, base)
+    count = 0
+    for s, p, o, g in parsed.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+            name = plain
+        into.add((s, p, o, into.graph(name)))
+        count += 1
+    known = {str(ns) for _, ns in into.namespaces()}
+    taken = {prefix for prefix, _ in into.namespaces()}
+    for prefix, ns in parsed.namespaces():
+        if prefix and prefix not in taken and str(ns) not in known:
+            into.bind(prefix, ns)
+            taken.add(prefix)
+    return count
+
+
+def article_sources(ds: Dataset) -> dict[URIRef, URIRef]:
+    """Each article's source: articles that share a URL (schema:url) or the same sentence texts
+    (the same text built under two names) are one source, named by its smallest article IRI."""
+    parent: dict[URIRef, URIRef] = {}
+
+    def find(node):
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    by_key: dict[tuple[str, str], list[URIRef]] = defaultdict(list)
+    for article in set(ds.subjects(RDF.type, KG.Article)):
+        find(article)
+        for url in ds.objects(article, SCHEMA.url):
+            by_key[("url", str(url).strip().rstrip("/"))].append(article)
+    texts: dict[URIRef, set[str]] = defaultdict(set)
+    for sentence, article in ds.subject_objects(DCTERMS.isPartOf):
+        for text in ds.objects(sentence, KG.text):
+            texts[article].add(str(text))
+    for article, sentences in texts.items():
+        digest = hashlib.sha1("\n".join(sorted(sentences)).encode("utf-8")).hexdigest()
+        by_key[("text", digest)].append(article)
+    for articles in by_key.values():
+        articles.sort(key=str)
+        for other in articles[1:]:
+            a, b = find(articles[0]), find(other)
+            if a != b:
+                parent[max(a, b, key=str)] = min(a, b, key=str)
+    return {article: find(article) for article in parent}
+
+
+def count_reports(ds: Dataset, graph: URIRef, base: Base) -> tuple[int, int, int]:
+    """Write the kg:Claim nodes into `graph`; returns (facts, distinct facts, facts with 2+
+    independent reports)."""
+    symmetric = {p for p in ds.subjects(RDF.type, OWL.SymmetricProperty)}
+    symmetric |= _ontology_symmetric()
+    sources = article_sources(ds)
+    claims: dict[tuple, set[URIRef]] = defaultdict(set)
+    facts = set(ds.subjects(RDF.type, KG.Fact))
+    for fact in facts:
+        for s in ds.objects(fact, RDF.subject):
+            for p in ds.objects(fact, RDF.predicate):
+                for o in ds.objects(fact, RDF.object):
+                    if p in symmetric and str(o) < str(s):
+                        s, o = o, s
+                    claims[(s, p, o)].add(fact)
+    target = ds.graph(graph)
+    multi = 0
+    for (s, p, o), reports in claims.items():
+        claim = URIRef(base.base + "claim/"
+                       + hashlib.sha1(f"{s}|{p}|{o}".encode("utf-8")).hexdigest()[:20])
+        independent = set()
+        for fact in reports:
+            articles = list(ds.objects(fact, KG.article)) or [fact]
+            independent.add(min(sources.get(a, a) for a in articles))
+        target.add((claim, RDF.type, KG.Claim))
+        target.add((claim, RDF.subject, s))
+        target.add((claim, RDF.predicate, p))
+        target.add((claim, RDF.object, o))
+        target.add((claim, KG.reportCount, Literal(len(independent), datatype=XSD.integer)))
+        for fact in reports:
+            target.add((claim, KG.report, fact))
+        multi += len(independent) >= 2
+    return len(facts), len(claims), multi
+
+
+def _ontology_symmetric() -> set[URIRef]:
+    from .reconcile import ONTOLOGY
+
+    if not ONTOLOGY.is_file():
+        return set()
+    return set(Graph().parse(ONTOLOGY, format="turtle").subjects(RDF.type, OWL.SymmetricProperty))
+
+
+def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
+                  ) -> tuple[Dataset, MergeReport]:
+    """Read, reconcile and count: the merged Dataset and its report (nothing is written)."""
+    inputs = [str(p) for p in inputs]
+    if not inputs:
+        raise KgError("name at least one graph file to merge")
+    iris = Base(base)
+    report = MergeReport(inputs=inputs)
+    ds = new_dataset()
+    bind_prefixes(ds, iris)
+    for path in inputs:
+        report.quads_in += read_input(path, ds, iris)
+    for name in DERIVED_GRAPHS:
+        ds.remove_graph(ds.graph(iris.graph[name]))
+    hierarchy = ClassHierarchy.load(ds.subject_objects(RDFS.subClassOf))
+    result: Reconciliation = reconcile(ds, hierarchy, str(iris.entity))
+    merged = apply(ds, result, iris.entities_graph)
+    report.entities_before, report.entities_after = result.entities_before, result.entities_after
+    report.merged = result.merged()
+    report.kept_apart = len(result.kept_apart)
+    report.facts, report.claims, report.claims_multi = count_reports(
+        merged, iris.graph["reports"], iris)
+    report.prefixes = Graph(bind_namespaces="none")
+    for prefix, ns in merged.namespaces():
+        report.prefixes.bind(prefix, ns)
+    names = [g for _, _, _, g in merged.quads((None, None, None, None))]
+    report.quads_out, report.graphs = len(names), len(set(names))
+    return merged, report
+
+
+def output_path(out: str | Path, fmt: str | None) -> tuple[Path, str]:
+    """Where and how to write: OUT with an RDF file extension is the file (its extension gives
+    the format unless `fmt` does); any other OUT is a folder that gets graph.<ext>."""
+    out = Path(out)
+    by_suffix = {ext: name for name, ext in EXPORT_FORMATS.items()}
+    by_suffix[".json"] = "jsonld"
+    if fmt is not None:
+        fmt = parse_formats([fmt])[0]
+    if out.suffix.lower() in by_suffix:
+        return out, fmt or by_suffix[out.suffix.lower()]
+    fmt = fmt or "trig"
+    return out / file_name(fmt), fmt
+
+
+def write(ds: Dataset, path: Path, fmt: str, base: str) -> list[Path]:
+    """Write `ds` atomically with kg.export, and its VoID description (kg.void, when the tree
+    has it) beside it: DIR/void.ttl for a folder output, FILE.void.ttl for a file."""
+    from .export import write_dataset
+    from .output import write_text_atomic
+
+    written = [path]
+    try:
+        write_dataset(ds, path, fmt, base=base)
+        try:
+            from .void import describe_dataset
+        except ImportError:
+            return written
+        void_path = (path.parent / "void.ttl" if path.name == "graph" + path.suffix
+                     else path.with_name(path.name + ".void.ttl"))
+        void = describe_dataset(ds, [path.name], base=base)
+        write_text_atomic(void_path, void.serialize(format="turtle"))
+        written.append(void_path)
+    except OSError as err:
+        raise KgError(f"{path}: cannot write: {err.strerror or err}") from None
+    return written
+
+
+def merge(inputs: Iterable[str | Path], out: str | Path, fmt: str | None = None,
+          base: str = DEFAULT_BASE) -> MergeReport:
+    """Merge graph files into `out` (see the module docstring and `output_path`). KgError (one
+    line naming the file) when an input cannot be read; then nothing is written."""
+    started = time.perf_counter()
+    path, fmt = output_path(out, fmt)
+    ds, report = merge_dataset(inputs, base)
+    report.files = write(ds, path, fmt, base)
+    report.out = path
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+__all__ = ["merge", "merge_dataset", "MergeReport", "read_input", "article_sources",
+           "count_reports", "output_path"]
