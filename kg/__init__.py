@@ -11,6 +11,8 @@ over:
     kg.evaluate(gold, graph)               -> Evaluation          (kg.evaluate)
     kg.open_store(spec)                    -> Store               (kg.stores: memory, oxigraph:DIR,
                                                                     sparql:URL)
+    kg.write_dataset(ds, path, fmt)        -> graphs written      (kg.export: trig, turtle, nt,
+                                                                    nquads, jsonld)
     kg.merge(inputs, out, fmt=None)        -> MergeReport         (kg.merging: reconciled entities,
                                                                     counted reports)
 """
@@ -69,5 +71,13 @@ def merge(inputs, out, fmt: str | None = None, **options):
     return _merge(inputs, out, fmt=fmt, **options)
 
 
+def write_dataset(data, path, fmt: str, base: str | None = None) -> int:
+    """Write a Dataset (or Graph, or quads) to `path` as trig, turtle, nt, nquads or jsonld,
+    atomically (see kg.export; the VoID description of a Dataset: kg.void.describe_dataset)."""
+    from .export import write_dataset as _write
+
+    return _write(data, path, fmt, base)
+
+
 __all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "open_store", "merge",
-           "__version__"]
+           "write_dataset", "__version__"]

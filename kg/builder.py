@@ -18,12 +18,14 @@ from rdflib import Dataset
 
 from .articles import Article, Problem, count_articles, find_inputs, read_articles
 from .errors import KgError
+from .export import DEFAULT_FORMATS, parse_formats
 from .extract import Extractor
 from .gazetteer import default_gazetteer
 from .namespaces import DEFAULT_BASE, Base, bind_prefixes
 from .nlp import load_pipeline
 from .output import GraphWriter, write_text_atomic
 from .rdf import EntityDescriptions, article_graph
+from .void import VoidCounter
 
 HTML_MAX_FACTS = 5000
 
@@ -36,7 +38,8 @@ class BuildReport:
     facts: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # the graph files and graph.html
+    void: Path | None = None  # the VoID description of the graph files
     html_facts: int = 0
     html: bool = True
     store: str | None = None
@@ -48,7 +51,7 @@ class BuildReport:
     def summary(self) -> str:
         text = (f"built {self.articles} article{'s' * (self.articles != 1)}: "
                 f"{self.entities} entities, {self.facts} facts in {self.seconds:.1f} s "
-                f"-> {', '.join(str(f) for f in self.files)}")
+                f"-> {', '.join(str(f) for f in self.files + [self.void] if f)}")
         if self.html and self.html_facts < self.facts:
             text += f" (the HTML view shows the first {self.html_facts} facts)"
         if self.store:
@@ -63,8 +66,9 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
           base: str = DEFAULT_BASE, html: bool = True,
           on_problem: Callable[[Problem], None] | None = None,
           progress: Callable[[int | None], Callable[[], None]] | None = None,
-          nlp=None, store=None) -> BuildReport:
-    """Build DIR/graph.trig, DIR/graph.ttl and DIR/graph.html from articles.
+          nlp=None, store=None, formats: Iterable[str] = DEFAULT_FORMATS,
+          license: str | None = None) -> BuildReport:
+    """Build DIR/graph.trig, DIR/graph.ttl, DIR/graph.html and DIR/void.ttl from articles.
 
     `inputs`: .txt/.jsonl/.json files or folders of them. Unreadable inputs are skipped and
     reported (`on_problem` is called for each as it is found; `report.problems` lists them).
@@ -72,9 +76,13 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
     `store` (a kg.stores.Store, see kg.open_store) also receives each article's graph as it is
     built (replacing that article's graph from an earlier build) and, at the end, the entity
     descriptions (merged into its entities graph); the files are written as without it.
+    `formats`: the graph files to write (kg.export.FORMATS: trig, turtle, nt, nquads, jsonld).
+    void.ttl describes the dataset (kg.void); `license` is the graph's own licence, listed there
+    beside the articles' licences.
     Raises KgError when no article could be built (and then leaves existing files untouched).
     """
     started = time.perf_counter()
+    formats = parse_formats(formats)  # a bad name fails before the slow pipeline load
     out = Path(out_dir)
     inputs = list(inputs)
     report = BuildReport(out_dir=out, html=html, store=store.spec if store is not None else None)
@@ -105,6 +113,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         tick = progress(count_articles(find_inputs(inputs)))
 
     entities = EntityDescriptions(iris)
+    void = VoidCounter(iris)
     view = Dataset(default_union=True) if html else None
     if view is not None:
         bind_prefixes(view, iris)
@@ -113,13 +122,14 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
     except OSError as err:
         raise KgError(f"{out}: cannot create the output folder: {err.strerror}") from None
     try:
-        writer = GraphWriter(out, iris)
+        writer = GraphWriter(out, iris, formats)
     except OSError as err:
         raise KgError(f"{out}: cannot write the graph files: {err.strerror or err}") from None
     try:
         for result in extractor.extract_all(articles()):
             graph = article_graph(result, iris)
             writer.add(iris.article_graph(result.article.id), graph)
+            void.add(iris.article_graph(result.article.id), graph)
             if store is not None:
                 store.replace_graph(str(iris.article_graph(result.article.id)), graph)
             for entity in result.entities:
@@ -137,6 +147,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
             raise KgError("no article could be built from the input; nothing written")
         entity_graph = entities.graph()
         writer.add(iris.entities_graph, entity_graph)
+        void.add(iris.entities_graph, entity_graph)
         if store is not None:
             store.merge_graph(str(iris.entities_graph), entity_graph)
         writer.commit()
@@ -146,7 +157,16 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
             raise KgError(f"{out}: cannot write the graph files: {err.strerror or err}") from None
         raise
     report.entities = len(entities)
-    report.files = [out / "graph.trig", out / "graph.ttl"]
+    report.files = list(writer.files)
+    endpoint = store.spec[len("sparql:"):] if store is not None and \
+        store.spec.startswith("sparql:") else None
+    description = void.graph([f.name for f in writer.files], license=license,
+                             sparql_endpoint=endpoint)
+    try:
+        write_text_atomic(out / "void.ttl", description.serialize(format="turtle"))
+    except OSError as err:
+        raise KgError(f"{out / 'void.ttl'}: cannot write: {err.strerror or err}") from None
+    report.void = out / "void.ttl"
     if view is not None:
         from .render import render_html
 

@@ -35,10 +35,22 @@ def main() -> None:
 @click.option("--store", "store_spec", metavar="SPEC",
               help="Also put the graphs in a store: memory, oxigraph:DIR or sparql:URL.")
 @click.option("--update-url", metavar="URL", help="SPARQL Update endpoint of a sparql:URL store.")
-def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_url) -> None:
-    """Build a graph from articles: INPUTS are .txt, .jsonl or .json files, or folders."""
+@click.option("--format", "formats", multiple=True, metavar="FMT",
+              help="Graph files to write: trig, turtle, nt, nquads, jsonld (repeatable or "
+                   "comma-separated; default trig,turtle).")
+def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_url,
+          formats) -> None:
+    """Build a graph from articles: INPUTS are .txt, .jsonl or .json files, or folders.
+    Also writes void.ttl, a VoID description of the graph."""
     from .builder import build as run_build
+    from .export import DEFAULT_FORMATS, parse_formats
     from .namespaces import DEFAULT_BASE
+
+    try:
+        formats = parse_formats(formats or DEFAULT_FORMATS)
+    except KgError as err:
+        click.echo(f"kg: --format: {err}", err=True)
+        sys.exit(2)
 
     def on_problem(problem) -> None:
         click.echo(f"kg: skipped {problem}", err=True)
@@ -47,7 +59,7 @@ def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_
     try:
         report = run_build(inputs, out_dir, model=model, gazetteer_files=gazetteers,
                            base=base or DEFAULT_BASE, html=not no_html, on_problem=on_problem,
-                           progress=_progress_bar, store=store)
+                           progress=_progress_bar, store=store, formats=formats)
     except KgError as err:
         _fail(err)
     finally:

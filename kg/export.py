@@ -25,7 +25,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import KgError
 from .namespaces import DEFAULT_BASE, Base
-from .output import AtomicFile, prefix_header, turtle_body
+from .output import AtomicFile, kg_graph, prefix_header, turtle_body
 
 CONTEXT_PATH = Path(__file__).parent / "data" / "context.jsonld"
 
@@ -82,14 +82,29 @@ def _triple_key(triple) -> int:
     return hash(triple)
 
 
-class TurtleWriter:
+class FileWriter:
+    """A graph file written under a temporary name; `commit()` moves it into place."""
+
+    named = False  # does the format keep named graphs?
+
+    def __init__(self, path: Path):
+        self.out = AtomicFile(path)
+
+    def add(self, name, graph: Graph) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        self.out.commit()
+
+    def abort(self) -> None:
+        self.out.abort()
+
+
+class TurtleWriter(FileWriter):
     """Turtle: the union of the graphs, prefixes declared as they first appear."""
 
-    suffix = ".ttl"
-    named = False
-
     def __init__(self, path: Path, base: Base):
-        self.out = AtomicFile(path)
+        super().__init__(path)
         self.header = prefix_header(base)
         self.declared = dict(line.split(" ", 2)[1:] for line in self.header.splitlines() if line)
         self.out.write(self.header)
@@ -123,17 +138,10 @@ class TurtleWriter:
         if len(graph):
             self.out.write(self._body(graph) + "\n\n")
 
-    def commit(self) -> None:
-        self.out.commit()
-
-    def abort(self) -> None:
-        self.out.abort()
-
 
 class TrigWriter(TurtleWriter):
     """TriG: one `<name> { ... }` block per named graph."""
 
-    suffix = ".trig"
     named = True
 
     def add(self, name, graph: Graph) -> None:
@@ -151,14 +159,11 @@ class TrigWriter(TurtleWriter):
         self.out.write(f"{label} {{\n{indented}\n}}\n\n")
 
 
-class NTriplesWriter:
+class NTriplesWriter(FileWriter):
     """N-Triples: the union of the graphs, one line per distinct triple."""
 
-    suffix = ".nt"
-    named = False
-
     def __init__(self, path: Path, base: Base):
-        self.out = AtomicFile(path)
+        super().__init__(path)
         self.seen: set[int] = set()
 
     @staticmethod
@@ -176,17 +181,10 @@ class NTriplesWriter:
                 out.append(line + "\n")
         self.out.write("".join(out))
 
-    def commit(self) -> None:
-        self.out.commit()
-
-    def abort(self) -> None:
-        self.out.abort()
-
 
 class NQuadsWriter(NTriplesWriter):
     """N-Quads: every triple with its graph name."""
 
-    suffix = ".nq"
     named = True
 
     def add(self, name, graph: Graph) -> None:
@@ -199,19 +197,36 @@ class NQuadsWriter(NTriplesWriter):
                                for line in self.lines(graph)))
 
 
-class JsonLdWriter:
+def _compacting_context(data: dict):
+    """rdflib's JSON-LD Context, shortening IRIs with the longest matching prefix (so that
+    art:ID/s3 and graph:article/ID read as well as art:ID; rdflib splits at the last '/')."""
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    class PrefixContext(Context):
+        def shrink_iri(self, iri: str) -> str:
+            iri = str(iri)
+            for name, ns in prefixes:
+                if iri.startswith(ns) and len(iri) > len(ns) and iri[len(ns):len(ns) + 2] != "//":
+                    return f"{name}:{iri[len(ns):]}"
+            return super().shrink_iri(iri)
+
+    result = PrefixContext(data)
+    prefixes = sorted(((name, term.id) for name, term in result.terms.items()
+                       if isinstance(term.id, str) and term.id.endswith(("/", "#"))),
+                      key=lambda pair: -len(pair[1]))
+    return result
+
+
+class JsonLdWriter(FileWriter):
     """JSON-LD: `{"@context": ..., "@graph": [{"@id": graph, "@graph": [nodes]}, ...]}`,
     written one graph object at a time."""
 
-    suffix = ".jsonld"
     named = True
 
     def __init__(self, path: Path, base: Base):
-        from rdflib.plugins.shared.jsonld.context import Context
-
-        self.out = AtomicFile(path)
+        super().__init__(path)
         data = context(base.base)
-        self.context = Context(data)
+        self.context = _compacting_context(data)
         self.first = True
         self.out.write('{\n"@context": ' + json.dumps(data, indent=1, ensure_ascii=False)
                        + ',\n"@graph": [\n')
@@ -247,10 +262,7 @@ class JsonLdWriter:
 
     def commit(self) -> None:
         self.out.write("\n]}\n")
-        self.out.commit()
-
-    def abort(self) -> None:
-        self.out.abort()
+        super().commit()
 
 
 WRITERS = {"trig": TrigWriter, "turtle": TurtleWriter, "nt": NTriplesWriter,
@@ -273,8 +285,9 @@ def _graphs(data) -> list[tuple[object, Graph]]:
         data = dataset
     if not getattr(data, "context_aware", False):
         return [(None, data)]
+    graphs = data.graphs() if isinstance(data, Dataset) else data.contexts()
     pairs = [(None if g.identifier == DATASET_DEFAULT_GRAPH_ID else g.identifier, g)
-             for g in data.contexts() if len(g)]
+             for g in graphs if len(g)]
     return sorted(pairs, key=lambda pair: (pair[0] is not None,
                                            isinstance(pair[0], BNode), str(pair[0])))
 
@@ -292,27 +305,33 @@ def write_dataset(data, path: str | Path, fmt: str, base: str | None = None) -> 
     (trig, turtle, nt, nquads, jsonld; see the module docstring for what each keeps).
 
     Returns the number of graphs written. The file appears only once complete."""
-    from .rdf import new_graph
-
     iris = Base(base or _base_of(data))
+    graphs = _graphs(data)
+    # each graph is copied into one with kg's prefixes plus the data's own other ones
+    known = kg_graph(iris)
+    names = {prefix for prefix, _ in known.namespaces()}
+    spaces = {str(ns) for _, ns in known.namespaces()}
+    extra = [(prefix, ns) for prefix, ns in getattr(data, "namespaces", lambda: [])()
+             if prefix and prefix not in names and str(ns) not in spaces]
     writer = open_writer(fmt, path, iris)
-    count = 0
     try:
-        for name, graph in _graphs(data):
-            # a fresh graph carries exactly kg's prefixes (plus any the data adds)
-            copy = new_graph(iris)
-            for prefix, ns in graph.namespaces():
-                if prefix and prefix not in dict(copy.namespaces()):
-                    copy.bind(prefix, ns)
+        for name, graph in graphs:
+            copy = kg_graph(iris)
+            for prefix, ns in extra:
+                copy.bind(prefix, ns)
             for triple in graph:
                 copy.add(triple)
             writer.add(name, copy)
-            count += 1
         writer.commit()
-    except BaseException:
+    except BaseException as err:
         writer.abort()
+        if isinstance(err, OSError):
+            raise KgError(f"{path}: cannot write: {err.strerror or err}") from None
+        if isinstance(err, Exception) and not isinstance(err, KgError):
+            # rdflib refuses a term it cannot write (an IRI with a space, say)
+            raise KgError(f"{path}: cannot write {fmt}: {err}") from None
         raise
-    return count
+    return len(graphs)
 
 
 __all__ = ["CONTEXT_PATH", "FORMATS", "DEFAULT_FORMATS", "parse_formats", "file_name",

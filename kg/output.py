@@ -1,4 +1,5 @@
-"""Writing graph files as the build streams: TriG (a named graph per article) and Turtle.
+"""Writing graph files as the build streams: TriG (a named graph per article) and Turtle, or the
+other formats of kg.export (N-Triples, N-Quads, JSON-LD).
 
 Files are written to temporary names beside the destination and moved into place only when the
 build finishes, so an interrupted build never leaves a half-written graph where a good one was.
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .namespaces import Base
+from .namespaces import RDF, RDFS, XSD, Base, bind_prefixes
 
 
 def turtle_body(graph: Graph) -> tuple[list[str], str]:
@@ -28,10 +29,17 @@ def turtle_body(graph: Graph) -> tuple[list[str], str]:
     return prefixes, "\n".join(lines[head:]).strip("\n")
 
 
-def prefix_header(base: Base) -> str:
-    from .rdf import new_graph
+def kg_graph(base: Base) -> Graph:
+    """An empty Graph with kg's prefixes (those of prefix_header) and no others."""
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph, base)
+    for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD)):
+        graph.bind(prefix, ns)
+    return graph
 
-    graph = new_graph(base)
+
+def prefix_header(base: Base) -> str:
+    graph = kg_graph(base)
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(graph.namespaces()) if p]
     return "\n".join(lines) + "\n\n"
 
@@ -78,30 +86,29 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 class GraphWriter:
-    """Streams graphs into DIR/graph.trig and DIR/graph.ttl."""
+    """Streams graphs into DIR/graph.trig and DIR/graph.ttl, or into the files of `formats`
+    (kg.export.FORMATS: trig, turtle, nt, nquads, jsonld -> graph.trig, .ttl, .nt, .nq, .jsonld)."""
 
-    def __init__(self, out_dir: Path, base: Base):
-        self.trig = AtomicFile(out_dir / "graph.trig")
-        self.ttl = AtomicFile(out_dir / "graph.ttl")
-        header = prefix_header(base)
-        self.trig.write(header)
-        self.ttl.write(header)
+    def __init__(self, out_dir: Path, base: Base, formats=("trig", "turtle")):
+        from .export import file_name, open_writer  # kg.export builds on this module's AtomicFile
+
+        self.files = [out_dir / file_name(fmt) for fmt in formats]
+        self.writers = []
+        try:
+            for fmt, path in zip(formats, self.files):
+                self.writers.append(open_writer(fmt, path, base))
+        except BaseException:
+            self.abort()
+            raise
 
     def add(self, name: URIRef, graph: Graph) -> None:
-        if len(graph) == 0:
-            return
-        _, body = turtle_body(graph)
-        if '"""' in body:  # a multi-line literal: indenting would change its text
-            indented = body
-        else:
-            indented = "\n".join(("    " + line) if line else line for line in body.split("\n"))
-        self.trig.write(f"<{name}> {{\n{indented}\n}}\n\n")
-        self.ttl.write(body + "\n\n")
+        for writer in self.writers:
+            writer.add(name, graph)
 
     def commit(self) -> None:
-        self.trig.commit()
-        self.ttl.commit()
+        for writer in self.writers:
+            writer.commit()
 
     def abort(self) -> None:
-        self.trig.abort()
-        self.ttl.abort()
+        for writer in self.writers:
+            writer.abort()

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what the tests need: the project with its test extras, Debian's Chromium for the
-# browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser of its own)
-# and Debian's Virtuoso Open Source 7 for the SPARQL store tests (tests/virtuoso.py).
+# browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser of its own),
+# Debian's Virtuoso Open Source 7 for the SPARQL store tests (tests/virtuoso.py) and Debian's
+# raptor2 `rapper` for the export format tests (an independent RDF parser).
 set -eu
 cd "$(dirname "$0")/.."
 python -m pip install --quiet -e '.[test]'
@@ -26,4 +27,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>&1; then
     apt_install virtuoso-opensource virtuoso-t "the SPARQL store tests"
+fi
+if ! command -v rapper >/dev/null 2>&1; then
+    apt_install raptor2-utils rapper "the export format tests"
 fi
