@@ -15,7 +15,7 @@ importing it would replace the `kg.merge` function with the module.)
 - The graph ``{base}graph/reports`` is recomputed on every merge (one in an input is dropped):
   one ``kg:Claim`` per distinct (subject, relation, object) of the kg:Fact nodes, the relation's
   two ends in a fixed order for symmetric relations, with ``kg:report`` to each Fact and
-  ``kg:reportCount``, the number of independent sources among them (see `article_sources`).
+  ``kg:reportCount``, the number of independent sources among them (`independent_reports`).
 
 Merging is idempotent and does not depend on the order of the inputs.
 """
@@ -36,7 +36,7 @@ from .errors import KgError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import file_name, parse_formats
 from .graphfiles import FORMATS, _describe, format_for
-from .namespaces import DCTERMS, DEFAULT_BASE, KG, OWL, RDF, RDFS, SCHEMA, XSD, Base, bind_prefixes
+from .namespaces import DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD, Base, bind_prefixes
 from .reconcile import ClassHierarchy, Reconciliation, apply, new_dataset, reconcile
 
 DERIVED_GRAPHS = ("reports",)  # graphs kg merge writes itself: recomputed, never carried over
@@ -90,10 +90,9 @@ def dataset_graph(path: Path, data: bytes, base: Base) -> URIRef:
     return base.graph[f"dataset/{stem}-{hashlib.sha1(data).hexdigest()[:8]}"]
 
 
-def read_input(path: str | Path, into: Dataset, base: Base) -> int:
-    """Parse one file into `into` (named graphs kept, plain triples into the file's dataset
-    graph); returns its quad count. KgError naming the file (and line) on any problem, with
-    `into` unchanged."""
+def read_input(path: str | Path, base: Base) -> tuple[Dataset, int]:
+    """One file as a Dataset (named graphs kept, plain triples in the file's dataset graph) and
+    its quad count. KgError naming the file (and line) on any problem."""
     path = Path(path)
     if not path.is_file():
         raise KgError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
@@ -103,58 +102,62 @@ def read_input(path: str | Path, into: Dataset, base: Base) -> int:
     except OSError as err:
         raise KgError(f"{path}: cannot read: {err.strerror or err}") from None
     parsed = new_dataset()
+    plain = dataset_graph(path, data, base)
     try:
-        parsed.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        if FORMATS[path.suffix.lower()][1]:  # a quad format
+            parsed.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        else:
+            parsed.graph(plain).parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as e:  # parsers raise many different exception types
         raise KgError(_describe(path, fmt, e)) from None
-    plain = dataset_graph(path, data, base)
-    count = 0
-    for s, p, o, g in parsed.quads((None, None, None, None)):
-        name = g.identifier if isinstance(g, Graph) else g
-        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
-            name = plain
-        into.add((s, p, o, into.graph(name)))
-        count += 1
-    known = {str(ns) for _, ns in into.namespaces()}
-    taken = {prefix for prefix, _ in into.namespaces()}
-    for prefix, ns in parsed.namespaces():
-        if prefix and prefix not in taken and str(ns) not in known:
-            into.bind(prefix, ns)
-            taken.add(prefix)
-    return count
+    default = parsed.graph(DATASET_DEFAULT_GRAPH_ID)
+    if len(default):  # e.g. JSON-LD without graphs, TriG triples outside any graph
+        named = parsed.graph(plain)
+        for triple in default:
+            named.add(triple)
+        default.remove((None, None, None))
+    return parsed, sum(1 for _ in parsed.quads((None, None, None, None)))
+
+
+def connected(keys: dict) -> dict:
+    """Items that share a key are one group: item -> its group's smallest item (by text)."""
+    parent = {item: item for item in keys}
+
+    def find(item):
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    first: dict = {}
+    for item in sorted(keys, key=str):
+        for key in keys[item]:
+            other = first.setdefault(key, item)
+            a, b = find(item), find(other)
+            if a != b:
+                parent[max(a, b, key=str)] = min(a, b, key=str)
+    return {item: find(item) for item in keys}
 
 
 def article_sources(ds: Dataset) -> dict[URIRef, URIRef]:
-    """Each article's source: articles that share a URL (schema:url) or the same sentence texts
-    (the same text built under two names) are one source, named by its smallest article IRI."""
-    parent: dict[URIRef, URIRef] = {}
+    """Each article's source: articles with the same URL (schema:url) are one source (the same
+    article built twice under other names), named by its smallest article IRI."""
+    return connected({article: {str(url).strip().rstrip("/")
+                                for url in ds.objects(article, SCHEMA.url)}
+                      for article in set(ds.subjects(RDF.type, KG.Article))})
 
-    def find(node):
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
 
-    by_key: dict[tuple[str, str], list[URIRef]] = defaultdict(list)
-    for article in set(ds.subjects(RDF.type, KG.Article)):
-        find(article)
-        for url in ds.objects(article, SCHEMA.url):
-            by_key[("url", str(url).strip().rstrip("/"))].append(article)
-    texts: dict[URIRef, set[str]] = defaultdict(set)
-    for sentence, article in ds.subject_objects(DCTERMS.isPartOf):
-        for text in ds.objects(sentence, KG.text):
-            texts[article].add(str(text))
-    for article, sentences in texts.items():
-        digest = hashlib.sha1("\n".join(sorted(sentences)).encode("utf-8")).hexdigest()
-        by_key[("text", digest)].append(article)
-    for articles in by_key.values():
-        articles.sort(key=str)
-        for other in articles[1:]:
-            a, b = find(articles[0]), find(other)
-            if a != b:
-                parent[max(a, b, key=str)] = min(a, b, key=str)
-    return {article: find(article) for article in parent}
+def independent_reports(ds: Dataset, facts: Iterable[URIRef], sources: dict) -> int:
+    """How many independent sources the facts (reports of one claim) are: reports from one
+    source article, or with the same sentence text (a sentence copied into another article,
+    or the same text under another name), count once."""
+    keys = {}
+    for fact in facts:
+        keys[fact] = {("article", sources.get(a, a)) for a in ds.objects(fact, KG.article)}
+        for sentence in ds.objects(fact, PROV.wasDerivedFrom):
+            keys[fact] |= {("text", " ".join(str(text).split()).casefold())
+                           for text in ds.objects(sentence, KG.text)}
+    return len(set(connected(keys).values()))
 
 
 def count_reports(ds: Dataset, graph: URIRef, base: Base) -> tuple[int, int, int]:
@@ -169,26 +172,22 @@ def count_reports(ds: Dataset, graph: URIRef, base: Base) -> tuple[int, int, int
         for s in ds.objects(fact, RDF.subject):
             for p in ds.objects(fact, RDF.predicate):
                 for o in ds.objects(fact, RDF.object):
-                    if p in symmetric and str(o) < str(s):
-                        s, o = o, s
-                    claims[(s, p, o)].add(fact)
+                    ends = (o, s) if p in symmetric and str(o) < str(s) else (s, o)
+                    claims[(ends[0], p, ends[1])].add(fact)
     target = ds.graph(graph)
     multi = 0
     for (s, p, o), reports in claims.items():
         claim = URIRef(base.base + "claim/"
                        + hashlib.sha1(f"{s}|{p}|{o}".encode("utf-8")).hexdigest()[:20])
-        independent = set()
-        for fact in reports:
-            articles = list(ds.objects(fact, KG.article)) or [fact]
-            independent.add(min(sources.get(a, a) for a in articles))
+        count = independent_reports(ds, reports, sources)
         target.add((claim, RDF.type, KG.Claim))
         target.add((claim, RDF.subject, s))
         target.add((claim, RDF.predicate, p))
         target.add((claim, RDF.object, o))
-        target.add((claim, KG.reportCount, Literal(len(independent), datatype=XSD.integer)))
+        target.add((claim, KG.reportCount, Literal(count, datatype=XSD.integer)))
         for fact in reports:
             target.add((claim, KG.report, fact))
-        multi += len(independent) >= 2
+        multi += count >= 2
     return len(facts), len(claims), multi
 
 
@@ -208,15 +207,20 @@ def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
         raise KgError("name at least one graph file to merge")
     iris = Base(base)
     report = MergeReport(inputs=inputs)
-    ds = new_dataset()
-    bind_prefixes(ds, iris)
+    sources = []
     for path in inputs:
-        report.quads_in += read_input(path, ds, iris)
-    for name in DERIVED_GRAPHS:
-        ds.remove_graph(ds.graph(iris.graph[name]))
-    hierarchy = ClassHierarchy.load(ds.subject_objects(RDFS.subClassOf))
-    result: Reconciliation = reconcile(ds, hierarchy, str(iris.entity))
-    merged = apply(ds, result, iris.entities_graph)
+        parsed, count = read_input(path, iris)
+        for name in DERIVED_GRAPHS:
+            parsed.remove_graph(iris.graph[name])
+        sources.append(parsed)
+        report.quads_in += count
+    hierarchy = ClassHierarchy.load(pair for ds in sources
+                                    for pair in ds.subject_objects(RDFS.subClassOf))
+    result: Reconciliation = reconcile(sources, hierarchy, str(iris.entity))
+    merged = new_dataset()
+    bind_prefixes(merged, iris)
+    apply(sources, result, iris.entities_graph, out=merged)
+    del sources
     report.entities_before, report.entities_after = result.entities_before, result.entities_after
     report.merged = result.merged()
     report.kept_apart = len(result.kept_apart)
@@ -281,4 +285,5 @@ def merge(inputs: Iterable[str | Path], out: str | Path, fmt: str | None = None,
 
 
 __all__ = ["merge", "merge_dataset", "MergeReport", "read_input", "article_sources",
+           "independent_reports",
            "count_reports", "output_path"]

@@ -20,12 +20,11 @@ so the result depends only on the quads, not on the order of the inputs.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
@@ -162,8 +161,17 @@ class _Groups:
         return True
 
 
-def reconcile(ds: Dataset, hierarchy: ClassHierarchy, project_prefix: str) -> Reconciliation:
-    """Decide which IRIs of `ds` are one entity (see the module docstring); `ds` is unchanged."""
+def quads_of(data: Dataset | Sequence[Dataset]) -> Iterator[tuple]:
+    """(s, p, o, graph name) of a Dataset or of several."""
+    for ds in [data] if isinstance(data, Dataset) else data:
+        for s, p, o, g in ds.quads((None, None, None, None)):
+            yield s, p, o, (g.identifier if isinstance(g, Graph) else g)
+
+
+def reconcile(data: Dataset | Sequence[Dataset], hierarchy: ClassHierarchy,
+              project_prefix: str) -> Reconciliation:
+    """Decide which IRIs of the data (a Dataset or several) are one entity (see the module
+    docstring); the data is unchanged."""
 
     def key(iri: URIRef) -> tuple[int, str]:
         return (0 if str(iri).startswith(project_prefix) else 1, str(iri))
@@ -172,7 +180,7 @@ def reconcile(ds: Dataset, hierarchy: ClassHierarchy, project_prefix: str) -> Re
     labels: dict[URIRef, set[str]] = defaultdict(set)
     subjects: set[URIRef] = set()
     links: set[tuple[URIRef, URIRef]] = set()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
+    for s, p, o, _ in quads_of(data):
         if not isinstance(s, URIRef):
             continue
         subjects.add(s)
@@ -239,8 +247,10 @@ def _link_reason(node: URIRef, root: URIRef, neighbours: dict[URIRef, set[URIRef
     return "owl:sameAs"
 
 
-def apply(ds: Dataset, result: Reconciliation, sameas_graph: URIRef) -> Dataset:
-    """A new Dataset with every replaced IRI rewritten to its winner, the winners' labels settled
+def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_graph: URIRef,
+          out: Dataset | None = None) -> Dataset:
+    """The quads of the data (a Dataset or several) in `out` (default: a new Dataset) with every
+    replaced IRI rewritten to its winner, the winners' labels settled
     (one rdfs:label per language (`language`): the winner's own, else the smallest of the
     others'; the other names become skos:altLabel in the graph they were in) and
     ``winner owl:sameAs loser`` for every replaced IRI: in the graphs of the owl:sameAs links
@@ -249,16 +259,18 @@ def apply(ds: Dataset, result: Reconciliation, sameas_graph: URIRef) -> Dataset:
 
     winner = result.winner
     names: dict[tuple[URIRef, str], tuple[list, list]] = defaultdict(lambda: ([], []))
-    for s, o in ds.subject_objects(RDFS.label):  # the union of all graphs
-        if isinstance(s, URIRef) and isinstance(o, Literal):
-            w = winner.get(s, s)
-            names[(w, language(o))][0 if w == s else 1].append(o)
+    sources = [data] if isinstance(data, Dataset) else list(data)
+    for ds in sources:
+        for s, o in ds.subject_objects(RDFS.label):  # the union of all graphs
+            if isinstance(s, URIRef) and isinstance(o, Literal):
+                w = winner.get(s, s)
+                names[(w, language(o))][0 if w == s else 1].append(o)
     chosen = {k: min(own or others, key=_literal_key) for k, (own, others) in names.items()}
-    out = new_dataset()
-    for prefix, ns in ds.namespaces():
-        out.bind(prefix, ns, override=True, replace=True)
+    out = new_dataset() if out is None else out
+    for ds in sources:
+        bind_new(out, ds)
     placed: set[URIRef] = set()
-    for s, p, o, g in ds.quads((None, None, None, None)):
+    for s, p, o, g in quads_of(sources):
         s2, o2 = winner.get(s, s), winner.get(o, o)
         if p == OWL.sameAs and s2 == o2:  # becomes "winner owl:sameAs loser", in the same graph
             for loser in (s, o):
@@ -277,6 +289,16 @@ def apply(ds: Dataset, result: Reconciliation, sameas_graph: URIRef) -> Dataset:
         if loser not in placed:  # joined by name
             out.add((w, OWL.sameAs, loser, sameas_graph))
     return out
+
+
+def bind_new(target: Dataset, source: Dataset) -> None:
+    """Bind the prefixes of `source` whose prefix and namespace `target` does not have yet."""
+    known = {str(ns) for _, ns in target.namespaces()}
+    taken = {prefix for prefix, _ in target.namespaces()}
+    for prefix, ns in source.namespaces():
+        if prefix and prefix not in taken and str(ns) not in known:
+            target.bind(prefix, ns)
+            taken.add(prefix)
 
 
 def new_dataset() -> Dataset:

@@ -117,6 +117,19 @@ def test_one_article_twice_counts_once(builds, nlp, tmp_path):
     assert ds.value(claim, KG.reportCount) == Literal(1)
 
 
+def test_a_copied_sentence_is_not_an_independent_report(builds, nlp, tmp_path):
+    text = (ARTICLES / "putin-beijing-a.txt").read_text(encoding="utf-8")
+    other = text.replace("https://news.example.org/2024/05/16/putin-visits-beijing",
+                         "https://syndicated.example.com/putin-in-beijing")
+    other = other.replace("The two leaders signed", "Both leaders later signed")
+    (tmp_path / "syndicated.txt").write_text(other, encoding="utf-8")
+    kg.build([tmp_path / "syndicated.txt"], tmp_path / "s", nlp=nlp, html=False)
+    ds, _ = merge_dataset([builds["a"], tmp_path / "s" / "graph.trig", builds["b"]])
+    claim = claim_of(ds, PUTIN, KG.visits, BEIJING)
+    assert len(set(ds.objects(claim, KG.report))) == 3
+    assert ds.value(claim, KG.reportCount) == Literal(2)  # A and its copy count once
+
+
 def test_symmetric_relation_is_one_claim(tmp_path):
     doc = tmp_path / "two.trig"
     doc.write_text("""
