@@ -15,8 +15,10 @@ one is a subclass of the other in the ontology's hierarchy (ontology/kg.ttl plus
 stay apart; a kg:Place and a kg:City of one name become one.
 
 Candidate links are tried in a fixed order (``owl:sameAs`` links sorted, then name matches in
-winner order) and the winner of each group is the smallest IRI by (not a project IRI, IRI text),
-so the result depends only on the quads, not on the order of the inputs.
+winner order), so the result depends only on the quads, not on the order of the inputs. The
+winner is the project's IRI (under the merge's base), else another IRI (e.g. another kg
+build's), else a Wikidata or GeoNames IRI, the smallest in each rank; the others stay as
+``owl:sameAs`` on it.
 """
 from __future__ import annotations
 
@@ -173,8 +175,10 @@ def reconcile(data: Dataset | Sequence[Dataset], hierarchy: ClassHierarchy,
     """Decide which IRIs of the data (a Dataset or several) are one entity (see the module
     docstring); the data is unchanged."""
 
-    def key(iri: URIRef) -> tuple[int, str]:
-        return (0 if str(iri).startswith(project_prefix) else 1, str(iri))
+    def key(iri: URIRef) -> tuple[int, str]:  # the smallest wins
+        text = str(iri)
+        rank = 0 if text.startswith(project_prefix) else 2 if external_id(iri) else 1
+        return (rank, text)
 
     classes: dict[URIRef, set[URIRef]] = defaultdict(set)
     labels: dict[URIRef, set[str]] = defaultdict(set)

@@ -256,6 +256,8 @@ def test_named_graphs_kept(builds):
     assert any(n.startswith("https://kg.example.org/graph/dataset/wikidata-extract-")
                for n in names)
     assert report.graphs == len(names)
+    # no project IRI for Beijing here: another build's IRI wins over Wikidata's
+    assert (URIRef(OTHER + "id/beijing"), OWL.sameAs, URIRef(WD + "Q956")) in ds
 
 
 def test_cli_report_and_bad_input(builds, tmp_path):
