@@ -52,7 +52,7 @@ class MergeReport:
     entities_before: int = 0
     entities_after: int = 0
     merged: list[tuple[URIRef, URIRef, str]] = field(default_factory=list)
-    kept_apart: int = 0
+    kept_apart: list[tuple[URIRef, URIRef, str]] = field(default_factory=list)
     facts: int = 0
     claims: int = 0
     claims_multi: int = 0
@@ -76,7 +76,9 @@ class MergeReport:
         if len(self.merged) > examples:
             lines.append(f"  ... and {len(self.merged) - examples} more")
         if self.kept_apart:
-            lines.append(f"kept apart (incompatible classes): {self.kept_apart}")
+            lines.append(f"kept apart: {len(self.kept_apart)}")
+            for one, other, why in self.kept_apart[:examples]:
+                lines.append(f"  {short(one)} / {short(other)} ({why})")
         lines.append(f"facts: {self.facts} reports of {self.claims} distinct facts; "
                      f"{self.claims_multi} reported by 2+ independent sources")
         if self.out is not None:
@@ -223,7 +225,7 @@ def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
     del sources
     report.entities_before, report.entities_after = result.entities_before, result.entities_after
     report.merged = result.merged()
-    report.kept_apart = len(result.kept_apart)
+    report.kept_apart = result.kept_apart
     report.facts, report.claims, report.claims_multi = count_reports(
         merged, iris.graph["reports"], iris)
     report.prefixes = Graph(bind_namespaces="none")

@@ -223,6 +223,7 @@ def reconcile(data: Dataset | Sequence[Dataset], hierarchy: ClassHierarchy,
                 if i:
                     result.kept_apart.append((nodes[0], node, f"same name {name!r}, "
                                                                "incompatible classes"))
+    result.kept_apart.sort()
 
     members: dict[URIRef, list[URIRef]] = defaultdict(list)
     for node in set(groups.parent):
@@ -284,7 +285,7 @@ def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_grap
             continue
         if p in (RDFS.label, SKOS.altLabel) and isinstance(o2, Literal):
             label = chosen.get((s2, language(o2)))
-            if p == SKOS.altLabel and o2 == label:
+            if p == SKOS.altLabel and label is not None and str(o2) == str(label):
                 continue  # an alternative name that is the label itself
             if p == RDFS.label and o2 != label:
                 p = SKOS.altLabel

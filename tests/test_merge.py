@@ -173,7 +173,8 @@ def test_person_named_like_a_city_stays_apart(builds):
     assert set(ds.objects(MOSCOW, RDFS.label)) == {Literal("Moscow")}
     assert {Literal("MOSCOW", lang="en"), Literal("Moskva", lang="en")} <= \
         set(ds.objects(MOSCOW, SKOS.altLabel))
-    assert report.kept_apart == 1
+    assert report.kept_apart == [(MOSCOW, person, "same name 'moscow', incompatible classes")]
+    assert "id:moscow / ex:moscow (same name 'moscow', incompatible classes)" in report.summary()
 
 
 def test_external_datasets_attach(builds):
