@@ -139,6 +139,19 @@ def test_jsonld_reads_back_with_pyld_to_the_same_quads(build_all):
     assert quads(again) == quads(read(out / "graph.trig", "trig"))
 
 
+def test_jsonld_and_nquads_give_oxigraph_the_same_quads(build_all):
+    """Oxigraph's parsers (Rust, a third implementation) keep lexical forms: the JSON-LD and the
+    N-Quads must agree term for term."""
+    ox = pytest.importorskip("pyoxigraph")
+    _, out = build_all
+    def parse(name, syntax):
+        return {str(q) for q in ox.parse(path=str(out / name), format=syntax)}
+
+    jsonld = parse("graph.jsonld", ox.RdfFormat.JSON_LD)
+    nquads = parse("graph.nq", ox.RdfFormat.N_QUADS)
+    assert jsonld == nquads and len(jsonld) == len(quads(read(out / "graph.trig", "trig")))
+
+
 def test_jsonld_reads_naturally(build_all):
     _, out = build_all
     doc = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
