@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .namespaces import KG, OWL, RDF, RDFS
 
@@ -259,7 +259,8 @@ def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_grap
     (one rdfs:label per language (`language`): the winner's own, else the smallest of the
     others'; the other names become skos:altLabel in the graph they were in) and
     ``winner owl:sameAs loser`` for every replaced IRI: in the graphs of the owl:sameAs links
-    that joined it, else (joined by name) in `sameas_graph`."""
+    that joined it, else (joined by name) in `sameas_graph`. Blank nodes are named by content
+    (`canonical_blanks`, per input and graph), so merging again adds no copies of them."""
     from .namespaces import SKOS
 
     winner = result.winner
@@ -275,7 +276,8 @@ def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_grap
     for ds in sources:
         bind_new(out, ds)
     placed: set[URIRef] = set()
-    for s, p, o, g in quads_of(sources):
+    with_blanks: dict[tuple[int, object], list] = defaultdict(list)
+    for index, s, p, o, g in ((i, *q) for i, ds in enumerate(sources) for q in quads_of(ds)):
         s2, o2 = winner.get(s, s), winner.get(o, o)
         if p == OWL.sameAs and s2 == o2:  # becomes "winner owl:sameAs loser", in the same graph
             for loser in (s, o):
@@ -289,11 +291,28 @@ def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_grap
                 continue  # an alternative name that is the label itself
             if p == RDFS.label and o2 != label:
                 p = SKOS.altLabel
-        out.add((s2, p, o2, g))
+        if isinstance(s2, BNode) or isinstance(o2, BNode):
+            with_blanks[(index, g)].append((s2, p, o2))
+        else:
+            out.add((s2, p, o2, g))
+    for (_, g), triples in with_blanks.items():
+        for triple in canonical_blanks(triples):
+            out.add((*triple, g))
     for loser, w in winner.items():
         if loser not in placed:  # joined by name
             out.add((w, OWL.sameAs, loser, sameas_graph))
     return out
+
+
+def canonical_blanks(triples: list) -> Graph:
+    """The triples with their blank nodes named by content (rdflib.compare's canonical labels),
+    so that the same input read twice, or merged again, gives the same blank nodes."""
+    from rdflib.compare import to_canonical_graph
+
+    graph = Graph(bind_namespaces="none")
+    for triple in triples:
+        graph.add(triple)
+    return to_canonical_graph(graph)
 
 
 def bind_new(target: Dataset, source: Dataset) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 
 import kg
 from kg.cli import main
@@ -216,6 +216,15 @@ def test_merge_is_idempotent_and_order_independent(builds, tmp_path):
     ab, ba, abb = (kg.load([tmp_path / name / "graph.trig"]) for name in ("ab", "ba", "ab-b"))
     assert quads(ab) == quads(ba) == quads(abb)
     assert len(quads(ab)) == first.quads_out
+
+
+def test_blank_nodes_are_not_copied_again(builds, tmp_path):
+    ontology = DATA.parent.parent / "ontology" / "kg.ttl"  # OWL lists and restrictions
+    first = kg.merge([builds["seed"], ontology], tmp_path / "m")
+    once, _ = merge_dataset([builds["seed"], ontology])
+    again, _ = merge_dataset([ontology, first.out, builds["seed"]])
+    assert any(isinstance(q[0], BNode) for q in quads(once))
+    assert quads(once) == quads(again)
 
 
 @pytest.mark.parametrize("fmt,suffix,named", [("nquads", ".nq", True), ("jsonld", ".jsonld", True),
