@@ -38,8 +38,10 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, metavar="FMT",
               help="Graph files to write: trig, turtle, nt, nquads, jsonld (repeatable or "
                    "comma-separated; default trig,turtle).")
+@click.option("--license", "license_", metavar="IRI",
+              help="The licence of the graph itself, listed in void.ttl beside the articles'.")
 def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_url,
-          formats) -> None:
+          formats, license_) -> None:
     """Build a graph from articles: INPUTS are .txt, .jsonl or .json files, or folders.
     Also writes void.ttl, a VoID description of the graph."""
     from .builder import build as run_build
@@ -59,7 +61,8 @@ def build(inputs, out_dir, model, gazetteers, base, no_html, store_spec, update_
     try:
         report = run_build(inputs, out_dir, model=model, gazetteer_files=gazetteers,
                            base=base or DEFAULT_BASE, html=not no_html, on_problem=on_problem,
-                           progress=_progress_bar, store=store, formats=formats)
+                           progress=_progress_bar, store=store, formats=formats,
+                           license=license_)
     except KgError as err:
         _fail(err)
     finally:

@@ -336,3 +336,18 @@ def test_every_format_and_void_are_byte_identical_across_builds(nlp, tmp_path, m
         runs.append({p.name: p.read_bytes() for p in report.files + [report.void]})
     assert runs[0] == runs[1] and len(runs[0]) == len(ALL) + 1
     assert b'"2023-11-14"^^xsd:date' in runs[0]["void.ttl"]
+
+
+def test_build_license_option_lands_in_void(nlp, tmp_path, monkeypatch):
+    import kg.builder
+
+    monkeypatch.setattr(kg.builder, "load_pipeline", lambda *args, **kwargs: nlp)
+    out = tmp_path / "out"
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    result = CliRunner().invoke(main, ["build", str(DATA / "dev"), "-o", str(out), "--no-html",
+                                       "--format", "nq", "--license", licence])
+    assert result.exit_code == 0, result.output
+    void = Graph().parse(out / "void.ttl", format="turtle")
+    licences = void_values(void, DCTERMS.license)
+    assert URIRef(licence) in licences and Literal("CC BY 2.5") in licences
+    assert {str(v).rsplit("/", 1)[-1] for v in void_values(void, VOID.dataDump)} == {"graph.nq"}
