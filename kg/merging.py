@@ -12,7 +12,8 @@ importing it would replace the `kg.merge` function with the module.)
   never lost and the name does not depend on where the file lies.
 - Entities are reconciled (kg.reconcile): IRIs of one entity become the winner IRI in every
   graph; the others stay as ``owl:sameAs`` on it in ``{base}graph/entities``.
-- The graph ``{base}graph/reports`` is recomputed on every merge (one in an input is dropped):
+- The graph ``{base}graph/reports`` is recomputed on every merge (one in an input is dropped,
+  and so are kg:Claim nodes in other graphs):
   one ``kg:Claim`` per distinct (subject, relation, object) of the kg:Fact nodes, the relation's
   two ends in a fixed order for symmetric relations, with ``kg:report`` to each Fact and
   ``kg:reportCount``, the number of independent sources among them (`independent_reports`).
@@ -201,6 +202,15 @@ def _ontology_symmetric() -> set[URIRef]:
     return set(Graph().parse(ONTOLOGY, format="turtle").subjects(RDF.type, OWL.SymmetricProperty))
 
 
+def drop_derived(ds: Dataset, base: Base) -> None:
+    """Remove what a merge computes afresh: the reports graph, and kg:Claim nodes anywhere else
+    (a merged output saved without named graphs)."""
+    for name in DERIVED_GRAPHS:
+        ds.remove_graph(base.graph[name])
+    for claim in set(ds.subjects(RDF.type, KG.Claim)):
+        ds.remove((claim, None, None, None))
+
+
 def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
                   ) -> tuple[Dataset, MergeReport]:
     """Read, reconcile and count: the merged Dataset and its report (nothing is written)."""
@@ -212,8 +222,7 @@ def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
     sources = []
     for path in inputs:
         parsed, count = read_input(path, iris)
-        for name in DERIVED_GRAPHS:
-            parsed.remove_graph(iris.graph[name])
+        drop_derived(parsed, iris)
         sources.append(parsed)
         report.quads_in += count
     hierarchy = ClassHierarchy.load(pair for ds in sources

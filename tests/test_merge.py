@@ -130,6 +130,16 @@ def test_a_copied_sentence_is_not_an_independent_report(builds, nlp, tmp_path):
     assert ds.value(claim, KG.reportCount) == Literal(2)  # A and its copy count once
 
 
+def test_old_counts_are_dropped(builds, tmp_path):
+    # a merged output without named graphs: its claims sit in the file's dataset graph
+    first = kg.merge([builds["a"]], tmp_path / "a.ttl")
+    ds, _ = merge_dataset([first.out, builds["b"]])
+    claim = claim_of(ds, PUTIN, KG.visits, BEIJING)
+    assert list(ds.objects(claim, KG.reportCount)) == [Literal(2)]
+    graphs = {g for s, p, o, g in quads(ds) if p == KG.reportCount}
+    assert graphs == {URIRef("https://kg.example.org/graph/reports")}
+
+
 def test_symmetric_relation_is_one_claim(tmp_path):
     doc = tmp_path / "two.trig"
     doc.write_text("""
