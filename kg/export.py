@@ -78,14 +78,8 @@ def _name_n3(name) -> str | None:
     return name.n3()
 
 
-def _triple_key(triple) -> int:
-    return hash(triple)
-
-
 class FileWriter:
     """A graph file written under a temporary name; `commit()` moves it into place."""
-
-    named = False  # does the format keep named graphs?
 
     def __init__(self, path: Path):
         self.out = AtomicFile(path)
@@ -116,7 +110,7 @@ class TurtleWriter(FileWriter):
         for prefix, ns in graph.namespaces():
             fresh.bind(prefix, ns)
         for triple in graph:
-            key = _triple_key(triple)
+            key = hash(triple)
             if key not in self.seen:
                 self.seen.add(key)
                 fresh.add(triple)
@@ -141,8 +135,6 @@ class TurtleWriter(FileWriter):
 
 class TrigWriter(TurtleWriter):
     """TriG: one `<name> { ... }` block per named graph."""
-
-    named = True
 
     def add(self, name, graph: Graph) -> None:
         if len(graph) == 0:
@@ -185,8 +177,6 @@ class NTriplesWriter(FileWriter):
 class NQuadsWriter(NTriplesWriter):
     """N-Quads: every triple with its graph name."""
 
-    named = True
-
     def add(self, name, graph: Graph) -> None:
         label = _name_n3(name)
         if label is None:
@@ -220,8 +210,6 @@ def _compacting_context(data: dict):
 class JsonLdWriter(FileWriter):
     """JSON-LD: `{"@context": ..., "@graph": [{"@id": graph, "@graph": [nodes]}, ...]}`,
     written one graph object at a time."""
-
-    named = True
 
     def __init__(self, path: Path, base: Base):
         super().__init__(path)
