@@ -37,7 +37,8 @@ from .errors import KgError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import file_name, parse_formats
 from .graphfiles import FORMATS, _describe, format_for
-from .namespaces import DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD, Base, bind_prefixes
+from .namespaces import (DCTERMS, DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD, Base,
+                         bind_prefixes)
 from .reconcile import ClassHierarchy, Reconciliation, apply, new_dataset, reconcile
 
 DERIVED_GRAPHS = ("reports",)  # graphs kg merge writes itself: recomputed, never carried over
@@ -57,6 +58,7 @@ class MergeReport:
     facts: int = 0
     claims: int = 0
     claims_multi: int = 0
+    clashing_articles: list[URIRef] = field(default_factory=list)
     seconds: float = 0.0
     files: list[Path] = field(default_factory=list)
     prefixes: Graph | None = None  # the merged data's prefixes, for short names
@@ -82,6 +84,10 @@ class MergeReport:
                 lines.append(f"  {short(one)} / {short(other)} ({why})")
         lines.append(f"facts: {self.facts} reports of {self.claims} distinct facts; "
                      f"{self.claims_multi} reported by 2+ independent sources")
+        if self.clashing_articles:
+            lines.append(f"warning: {len(self.clashing_articles)} article IRI(s) stand for "
+                         "different articles (other titles or URLs), whose graphs are now one: "
+                         + ", ".join(short(a) for a in self.clashing_articles[:examples]))
         if self.out is not None:
             lines.append(f"wrote {', '.join(str(f) for f in self.files)} in {self.seconds:.1f} s")
         return "\n".join(lines)
@@ -202,6 +208,13 @@ def _ontology_symmetric() -> set[URIRef]:
     return set(Graph().parse(ONTOLOGY, format="turtle").subjects(RDF.type, OWL.SymmetricProperty))
 
 
+def clashing_articles(ds: Dataset) -> list[URIRef]:
+    """Article IRIs with two titles or URLs: two builds gave different articles one id."""
+    return sorted(a for a in set(ds.subjects(RDF.type, KG.Article))
+                  if len(set(ds.objects(a, DCTERMS.title))) > 1
+                  or len(set(ds.objects(a, SCHEMA.url))) > 1)
+
+
 def drop_derived(ds: Dataset, base: Base) -> None:
     """Remove what a merge computes afresh: the reports graph, and kg:Claim nodes anywhere else
     (a merged output saved without named graphs)."""
@@ -235,6 +248,7 @@ def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
     report.entities_before, report.entities_after = result.entities_before, result.entities_after
     report.merged = result.merged()
     report.kept_apart = result.kept_apart
+    report.clashing_articles = clashing_articles(merged)
     report.facts, report.claims, report.claims_multi = count_reports(
         merged, iris.graph["reports"], iris)
     report.prefixes = Graph(bind_namespaces="none")

@@ -140,6 +140,15 @@ def test_old_counts_are_dropped(builds, tmp_path):
     assert graphs == {URIRef("https://kg.example.org/graph/reports")}
 
 
+def test_one_id_for_two_articles_is_reported(builds, nlp, tmp_path):
+    text = (ARTICLES / "putin-beijing-b.txt").read_text(encoding="utf-8")
+    (tmp_path / "putin-beijing-a.txt").write_text(text, encoding="utf-8")  # A's id, B's text
+    kg.build([tmp_path / "putin-beijing-a.txt"], tmp_path / "other", nlp=nlp, html=False)
+    _, report = merge_dataset([builds["a"], tmp_path / "other" / "graph.trig"])
+    assert report.clashing_articles == [URIRef("https://kg.example.org/article/putin-beijing-a")]
+    assert "warning: 1 article IRI(s) stand for different articles" in report.summary()
+
+
 def test_symmetric_relation_is_one_claim(tmp_path):
     doc = tmp_path / "two.trig"
     doc.write_text("""
