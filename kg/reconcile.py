@@ -255,23 +255,23 @@ def _link_reason(node: URIRef, root: URIRef, neighbours: dict[URIRef, set[URIRef
 def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_graph: URIRef,
           out: Dataset | None = None) -> Dataset:
     """The quads of the data (a Dataset or several) in `out` (default: a new Dataset) with every
-    replaced IRI rewritten to its winner, the winners' labels settled
-    (one rdfs:label per language (`language`): the winner's own, else the smallest of the
-    others'; the other names become skos:altLabel in the graph they were in) and
+    replaced IRI rewritten to its winner, the labels settled (one rdfs:label per node, see
+    `label_key`: the winner's own, else the best of the others'; the other names, in every
+    language, become skos:altLabel in the graph they were in) and
     ``winner owl:sameAs loser`` for every replaced IRI: in the graphs of the owl:sameAs links
     that joined it, else (joined by name) in `sameas_graph`. Blank nodes are named by content
     (`canonical_blanks`, per input and graph), so merging again adds no copies of them."""
     from .namespaces import SKOS
 
     winner = result.winner
-    names: dict[tuple[URIRef, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+    names: dict[URIRef, tuple[list, list]] = defaultdict(lambda: ([], []))
     sources = [data] if isinstance(data, Dataset) else list(data)
     for ds in sources:
         for s, o in ds.subject_objects(RDFS.label):  # the union of all graphs
             if isinstance(s, URIRef) and isinstance(o, Literal):
                 w = winner.get(s, s)
-                names[(w, language(o))][0 if w == s else 1].append(o)
-    chosen = {k: min(own or others, key=_literal_key) for k, (own, others) in names.items()}
+                names[w][0 if w == s else 1].append(o)
+    chosen = {k: min(own or others, key=label_key) for k, (own, others) in names.items()}
     out = new_dataset() if out is None else out
     for ds in sources:
         bind_new(out, ds)
@@ -286,8 +286,9 @@ def apply(data: Dataset | Sequence[Dataset], result: Reconciliation, sameas_grap
                     placed.add(loser)
             continue
         if p in (RDFS.label, SKOS.altLabel) and isinstance(o2, Literal):
-            label = chosen.get((s2, language(o2)))
-            if p == SKOS.altLabel and label is not None and str(o2) == str(label):
+            label = chosen.get(s2)
+            if p == SKOS.altLabel and label is not None and str(o2) == str(label) \
+                    and language(o2) == language(label):
                 continue  # an alternative name that is the label itself
             if p == RDFS.label and o2 != label:
                 p = SKOS.altLabel
@@ -340,8 +341,11 @@ def language(lit: Literal) -> str:
     return (lit.language or "en").split("-")[0].lower()
 
 
-def _literal_key(lit: Literal) -> tuple[str, str]:
-    return (str(lit), str(lit.datatype or ""))
+def label_key(lit: Literal) -> tuple[bool, str, str]:
+    """Which label wins (the smallest): an English one (kg's own names carry no tag), then the
+    first by text. One rdfs:label per node, as ontology/shapes.ttl asks and as the canned
+    queries expect (one row per fact); names in other languages stay as skos:altLabel."""
+    return (language(lit) != "en", str(lit), str(lit.datatype or ""))
 
 
 __all__ = ["new_dataset", "normalise_name", "ClassHierarchy", "Reconciliation", "reconcile",

@@ -208,6 +208,9 @@ def test_external_datasets_attach(builds):
     }"""
     rows = {tuple(r) for r in ds.query(population_and_head)}
     assert {(c, int(p), h) for c, p, h in rows} == {(URIRef(ID + "russia"), 146171015, PUTIN)}
+    # one rdfs:label per entity (ours); Wikidata's names in other languages are alternatives
+    assert list(ds.objects(PUTIN, RDFS.label)) == [Literal("Vladimir Putin")]
+    assert Literal("Владимир Путин", lang="ru") in set(ds.objects(PUTIN, SKOS.altLabel))
     # China is linked only by its GeoNames ID (wdt:P1566), and its head of state is ours
     assert (URIRef(ID + "china"), URIRef("http://www.wikidata.org/prop/direct/P35"),
             URIRef(ID + "xi-jinping")) in ds
