@@ -49,6 +49,7 @@ import pyoxigraph as ox
 from .errors import KgError
 from .graphfiles import FORMATS as FILE_FORMATS
 from .graphfiles import format_for
+from .sparql import normalise_params
 
 MAX_WORKERS = 4
 HTML_MAX_FACTS = 5000  # as kg.builder caps graph.html
@@ -273,6 +274,7 @@ class Endpoint:
 
     def _evaluate(self, query: str, limit: int, cancel: threading.Event,
                   bindings: dict[str, str]) -> Outcome:
+        bindings = normalise_params(query, bindings)  # e.g. "# param: entity [lowercase]"
         subs = {ox.Variable(k): ox.Literal(v) for k, v in bindings.items()}
         options = {"prefixes": self.prefixes, "use_default_graph_as_union": True}
         try:

@@ -46,13 +46,17 @@ FORMATS = ("table", "csv", "tsv", "json")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_RE = re.compile(r"^\s*#\s*(title|description|param)\s*:\s*(.*?)\s*$", re.IGNORECASE)
-_PARAM_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(?:(?:-|–|—|:)\s*(.*))?$")
+_PARAM_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(\[lowercase\])?\s*(?:(?:-|–|—|:)\s*(.*))?$",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ParamInfo:
     name: str
     description: str = ""
+    # ``# param: name [lowercase] - ...``: the value is lower-cased (as SPARQL's LCASE does)
+    # before it is bound, for comparing with kg:nameKey in one index lookup
+    lowercase: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ def parse_header(sparql: str, name: str = "") -> QueryInfo:
             else:
                 pm = _PARAM_RE.match(value)
                 if pm:
-                    params.append(ParamInfo(pm.group(1), (pm.group(2) or "").strip()))
+                    params.append(ParamInfo(pm.group(1), (pm.group(3) or "").strip(),
+                                            lowercase=bool(pm.group(2))))
                 last = None
         else:
             more = stripped.lstrip("#").strip()
@@ -144,6 +149,21 @@ def _check_params(sparql: str, params: dict[str, str]) -> None:
                           "the query declares no '# param:' lines and has no such variable")
 
 
+def normalise_params(sparql: str, params: dict[str, str]) -> dict[str, str]:
+    """`params` as the query binds them: values of ``[lowercase]`` parameters lower-cased."""
+    from .rdf import name_key
+
+    lower = {p.name for p in parse_header(sparql).params if p.lowercase}
+    return {k: name_key(str(v)) if k in lower else str(v) for k, v in params.items()}
+
+
+def param_values(sparql: str, params: dict[str, str] | None) -> dict[str, str]:
+    """`params` checked against the query (KgError if unknown or missing) and normalised."""
+    params = dict(params or {})
+    _check_params(sparql, params)
+    return normalise_params(sparql, params)
+
+
 def default_prefixes() -> dict[str, str]:
     """Prefixes every query may use without declaring them (kg, id, rdfs, skos, prov, ...)."""
     from .namespaces import GEO, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, DCTERMS, Base
@@ -162,8 +182,7 @@ def run_query(data: Graph, sparql: str, params: dict[str, str] | None = None) ->
     KgError. Raises KgError for a syntax error (parser message on one line), an unknown or a
     missing parameter.
     """
-    params = dict(params or {})
-    _check_params(sparql, params)
+    params = param_values(sparql, params)
     try:
         prepared = prepareQuery(sparql, initNs=default_prefixes())
     except Exception as e:

@@ -73,11 +73,9 @@ class Store:
 
 def check_params(sparql: str, params: dict[str, str] | None) -> dict[Variable, Literal]:
     """Parameters checked as kg.sparql.run_query checks them, as rdflib variables and literals."""
-    from .sparql import _check_params
+    from .sparql import param_values
 
-    params = dict(params or {})
-    _check_params(sparql, params)
-    return {Variable(k): Literal(str(v)) for k, v in params.items()}
+    return {Variable(k): Literal(v) for k, v in param_values(sparql, params).items()}
 
 
 # a SPARQL token that may contain text looking like a variable: a string (long or short), an

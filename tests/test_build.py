@@ -207,6 +207,18 @@ def test_seed_entities_labels_and_alt_labels(seed):
         assert len(list(entities.objects(node, RDF.type))) == 1, node
 
 
+def test_every_name_of_an_entity_is_a_lower_case_name_key(seed):
+    _, _, ds, _ = seed
+    entities = named_graphs(ds)[GRAPH + "entities"]
+    nodes = set(entities.subjects(RDFS.label, None))
+    assert nodes
+    for node in nodes:
+        names = {str(n) for n in entities.objects(node, RDFS.label)}
+        names |= {str(n) for n in entities.objects(node, SKOS.altLabel)}
+        keys = {str(n) for n in entities.objects(node, k("nameKey"))}
+        assert keys == {n.lower() for n in names}, node
+
+
 # ---------------------------------------------------------------- score against the gold facts
 
 def load_scorer():

@@ -36,6 +36,16 @@ graph:entities {
     id:russia a kg:Country ; rdfs:label "Russia" .
     id:china a kg:Country ; rdfs:label "China" .
     id:kyiv a kg:City ; rdfs:label "Kyiv" .
+    # every name lower-cased, as kg builds write them (the entity and attributed queries use them)
+    id:xi-jinping kg:nameKey "xi jinping", "xi", "president xi jinping" .
+    id:moscow kg:nameKey "moscow" .
+    id:volodymyr-zelenskiy kg:nameKey "volodymyr zelenskiy", "zelenskiy" .
+    id:reuters kg:nameKey "reuters" .
+    id:wall-street-journal kg:nameKey "wall street journal" .
+    id:united-states kg:nameKey "united states", "us" .
+    id:russia kg:nameKey "russia" .
+    id:china kg:nameKey "china" .
+    id:kyiv kg:nameKey "kyiv" .
 }
 
 <https://kg.example.org/graph/article/a1> {
@@ -228,6 +238,19 @@ def test_parse_header():
     info = parse_header("# title: T\n# description: D\n#   more\n# param: x - the x\nSELECT * {}\n# param: y\n")
     assert (info.title, info.description) == ("T", "D more")
     assert [(p.name, p.description) for p in info.params] == [("x", "the x")]
+
+
+def test_lowercase_param_is_lower_cased_before_binding(ds):
+    info = parse_header("# param: who [lowercase] - a name\n# param: n - raw\nSELECT * {}")
+    assert [(p.name, p.description, p.lowercase) for p in info.params] == [
+        ("who", "a name", True), ("n", "raw", False)]
+    query = ("# param: who [lowercase] - a name\n"
+             "SELECT ?e WHERE { ?e kg:nameKey ?who }")
+    assert rows(run_query(ds, query, {"who": "ZELENSKIY"})) == [
+        {"e": "https://kg.example.org/id/volodymyr-zelenskiy"}]
+    # a parameter without the marker is bound as given
+    raw = "# param: who - a name\nSELECT ?e WHERE { ?e kg:nameKey ?who }"
+    assert rows(run_query(ds, raw, {"who": "ZELENSKIY"})) == []
 
 
 @pytest.mark.parametrize("name", sorted(QUERY_NAMES))
