@@ -11,12 +11,13 @@ importing it would replace the `kg.merge` function with the module.)
   ``{base}graph/dataset/{file-stem}-{hash}`` (the hash is of the file's bytes), so provenance is
   never lost and the name does not depend on where the file lies.
 - Entities are reconciled (kg.reconcile): IRIs of one entity become the winner IRI in every
-  graph; the others stay as ``owl:sameAs`` on it in ``{base}graph/entities``.
+  graph; the others stay as ``owl:sameAs`` on it (in the graphs of the links that joined them,
+  or ``{base}graph/entities`` when joined by name).
 - The graph ``{base}graph/reports`` is recomputed on every merge (one in an input is dropped,
-  and so are kg:Claim nodes in other graphs):
-  one ``kg:Claim`` per distinct (subject, relation, object) of the kg:Fact nodes, the relation's
-  two ends in a fixed order for symmetric relations, with ``kg:report`` to each Fact and
-  ``kg:reportCount``, the number of independent sources among them (`independent_reports`).
+  and so are kg:Claim nodes in other graphs): one ``kg:Claim`` per distinct (subject, relation,
+  object) of the kg:Fact nodes, the relation's two ends in a fixed order for symmetric
+  relations, with ``kg:report`` to each Fact and ``kg:reportCount``, the number of independent
+  sources among them (`independent_reports`).
 
 Merging is idempotent and does not depend on the order of the inputs.
 """
