@@ -38,8 +38,8 @@ from .errors import KgError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import file_name, parse_formats
 from .graphfiles import FORMATS, _describe, format_for
-from .namespaces import (DCTERMS, DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD, Base,
-                         bind_prefixes)
+from .namespaces import (DCTERMS, DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+                         Base, bind_prefixes)
 from .reconcile import ClassHierarchy, Reconciliation, apply, new_dataset, reconcile
 
 DERIVED_GRAPHS = ("reports",)  # graphs kg merge writes itself: recomputed, never carried over
@@ -216,6 +216,21 @@ def clashing_articles(ds: Dataset) -> list[URIRef]:
                   or len(set(ds.objects(a, SCHEMA.url))) > 1)
 
 
+def add_name_keys(ds: Dataset, entities: Iterable[URIRef], graph: URIRef) -> None:
+    """Give each entity (the winners of reconciliation) the kg:nameKey of every name it now has
+    (kg.rdf.name_key of its rdfs:label and skos:altLabel values) that it lacks, in `graph`:
+    names that came from other data are found by the canned queries too."""
+    from .rdf import name_key
+
+    target = ds.graph(graph)
+    for node in entities:
+        for prop in (RDFS.label, SKOS.altLabel):
+            for name in ds.objects(node, prop):
+                key = Literal(name_key(str(name)))
+                if (node, KG.nameKey, key) not in ds:
+                    target.add((node, KG.nameKey, key))
+
+
 def drop_derived(ds: Dataset, base: Base) -> None:
     """Remove what a merge computes afresh: the reports graph, and kg:Claim nodes anywhere else
     (a merged output saved without named graphs)."""
@@ -246,6 +261,7 @@ def merge_dataset(inputs: Iterable[str | Path], base: str = DEFAULT_BASE
     bind_prefixes(merged, iris)
     apply(sources, result, iris.entities_graph, out=merged)
     del sources
+    add_name_keys(merged, set(result.winner.values()), iris.entities_graph)
     report.entities_before, report.entities_after = result.entities_before, result.entities_after
     report.merged = result.merged()
     report.kept_apart = result.kept_apart
