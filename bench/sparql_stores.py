@@ -64,7 +64,7 @@ def replicate(source: Path, target: Path, want: int) -> tuple[int, int]:
     return written, copies
 
 
-class TimeLimit(Exception):
+class TimeLimit(BaseException):  # not an Exception: kg must not turn it into a KgError
     pass
 
 

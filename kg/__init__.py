@@ -15,6 +15,8 @@ over:
                                                                     nquads, jsonld)
     kg.merge(inputs, out, fmt=None)        -> MergeReport         (kg.merging: reconciled entities,
                                                                     counted reports)
+    kg.validate(graph_files_or_graph)      -> ValidationReport    (kg.validate: SHACL shapes,
+                                                                    violations in plain words)
 """
 from .errors import KgError
 
@@ -79,5 +81,13 @@ def write_dataset(data, path, fmt: str, base: str | None = None) -> int:
     return _write(data, path, fmt, base)
 
 
+def validate(data, shapes=None, ontology=None):
+    """Check graph files (or a Graph/Dataset) against ontology/shapes.ttl with the ontology:
+    a ValidationReport whose violations are in plain words (see kg/validate.py)."""
+    from .validate import validate as _validate
+
+    return _validate(data, shapes=shapes, ontology=ontology)
+
+
 __all__ = ["KgError", "build", "load", "query", "render_html", "evaluate", "open_store", "merge",
-           "write_dataset", "__version__"]
+           "write_dataset", "validate", "__version__"]

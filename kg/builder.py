@@ -25,6 +25,7 @@ from .namespaces import DEFAULT_BASE, Base, bind_prefixes
 from .nlp import load_pipeline
 from .output import GraphWriter, write_text_atomic
 from .rdf import EntityDescriptions, article_graph
+from .reports import REPORTS_GRAPH, ReportCounter, add_article, symmetric_relations
 from .void import VoidCounter
 
 HTML_MAX_FACTS = 5000
@@ -43,6 +44,8 @@ class BuildReport:
     html_facts: int = 0
     html: bool = True
     store: str | None = None
+    claims: int = 0  # distinct facts (kg:Claim nodes)
+    facts_multi: int = 0  # distinct facts reported by two or more independent sources
 
     @property
     def ok(self) -> bool:
@@ -113,6 +116,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         tick = progress(count_articles(find_inputs(inputs)))
 
     entities = EntityDescriptions(iris)
+    reports = ReportCounter(iris, symmetric_relations())
     void = VoidCounter(iris)
     view = Dataset(default_union=True) if html else None
     if view is not None:
@@ -134,6 +138,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
                 store.replace_graph(str(iris.article_graph(result.article.id)), graph)
             for entity in result.entities:
                 entities.add(entity)
+            add_article(reports, result)
             report.articles += 1
             report.facts += len(result.facts)
             if view is not None and report.html_facts + len(result.facts) <= HTML_MAX_FACTS:
@@ -150,6 +155,12 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         void.add(iris.entities_graph, entity_graph)
         if store is not None:
             store.merge_graph(str(iris.entities_graph), entity_graph)
+        # the claims of this build's facts; a store that holds earlier builds' articles gets
+        # its counts from kg merge, so they are written to the files only
+        claims, report.facts_multi = reports.graph()
+        writer.add(iris.graph[REPORTS_GRAPH], claims)
+        void.add(iris.graph[REPORTS_GRAPH], claims)
+        report.claims = len(reports)
         writer.commit()
     except BaseException as err:
         writer.abort()

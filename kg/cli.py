@@ -251,6 +251,31 @@ def evaluate(gold, graphs, show, as_json, doc, min_f1) -> None:
 
 
 @main.command()
+@click.argument("graphs", nargs=-1, required=True)
+@click.option("--shapes", "shapes_file", metavar="FILE",
+              help="SHACL shapes to check (default: ontology/shapes.ttl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def validate(graphs, shapes_file, as_json) -> None:
+    """Check GRAPH files (TriG, Turtle, N-Triples, N-Quads, JSON-LD) against the SHACL shapes,
+    together with the ontology. Prints each violation in plain words; exit 1 when there is one,
+    2 when an input cannot be read."""
+    import json
+
+    from .validate import validate as run_validate
+
+    try:
+        report = run_validate(graphs, shapes=shapes_file)
+    except KgError as err:
+        click.echo(f"kg: {err}", err=True)
+        sys.exit(2)
+    text = (json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n" if as_json
+            else report.text())
+    click.echo(text, nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("graphs", nargs=-1)
 @click.option("--oxigraph", "oxigraph_dir", type=click.Path(file_okay=False),
               help="Serve an existing Oxigraph store folder (read-only unless --allow-update).")

@@ -17,7 +17,7 @@ importing it would replace the `kg.merge` function with the module.)
   and so are kg:Claim nodes in other graphs): one ``kg:Claim`` per distinct (subject, relation,
   object) of the kg:Fact nodes, the relation's two ends in a fixed order for symmetric
   relations, with ``kg:report`` to each Fact and ``kg:reportCount``, the number of independent
-  sources among them (`independent_reports`).
+  sources among them (kg.reports).
 
 Merging is idempotent and does not depend on the order of the inputs.
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -38,9 +37,10 @@ from .errors import KgError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import file_name, parse_formats
 from .graphfiles import FORMATS, _describe, format_for
-from .namespaces import (DCTERMS, DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+from .namespaces import (DCTERMS, DEFAULT_BASE, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS,
                          Base, bind_prefixes)
 from .reconcile import ClassHierarchy, Reconciliation, apply, new_dataset, reconcile
+from .reports import ReportCounter, connected, sentence_key, source_key, symmetric_relations
 
 DERIVED_GRAPHS = ("reports",)  # graphs kg merge writes itself: recomputed, never carried over
 
@@ -129,26 +129,6 @@ def read_input(path: str | Path, base: Base) -> tuple[Dataset, int]:
     return parsed, sum(1 for _ in parsed.quads((None, None, None, None)))
 
 
-def connected(keys: dict) -> dict:
-    """Items that share a key are one group: item -> its group's smallest item (by text)."""
-    parent = {item: item for item in keys}
-
-    def find(item):
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    first: dict = {}
-    for item in sorted(keys, key=str):
-        for key in keys[item]:
-            other = first.setdefault(key, item)
-            a, b = find(item), find(other)
-            if a != b:
-                parent[max(a, b, key=str)] = min(a, b, key=str)
-    return {item: find(item) for item in keys}
-
-
 def article_sources(ds: Dataset) -> dict[URIRef, URIRef]:
     """Each article's source: articles with the same URL (schema:url) are one source (the same
     article built twice under other names), named by its smallest article IRI."""
@@ -157,56 +137,26 @@ def article_sources(ds: Dataset) -> dict[URIRef, URIRef]:
                       for article in set(ds.subjects(RDF.type, KG.Article))})
 
 
-def independent_reports(ds: Dataset, facts: Iterable[URIRef], sources: dict) -> int:
-    """How many independent sources the facts (reports of one claim) are: reports from one
-    source article, or with the same sentence text (a sentence copied into another article,
-    or the same text under another name), count once."""
-    keys = {}
-    for fact in facts:
-        keys[fact] = {("article", sources.get(a, a)) for a in ds.objects(fact, KG.article)}
-        for sentence in ds.objects(fact, PROV.wasDerivedFrom):
-            keys[fact] |= {("text", " ".join(str(text).split()).casefold())
-                           for text in ds.objects(sentence, KG.text)}
-    return len(set(connected(keys).values()))
-
-
 def count_reports(ds: Dataset, graph: URIRef, base: Base) -> tuple[int, int, int]:
-    """Write the kg:Claim nodes into `graph`; returns (facts, distinct facts, facts with 2+
-    independent reports)."""
-    symmetric = {p for p in ds.subjects(RDF.type, OWL.SymmetricProperty)}
-    symmetric |= _ontology_symmetric()
+    """Write the kg:Claim nodes (kg.reports) into `graph`; returns (facts, distinct facts, facts
+    with 2+ independent reports)."""
+    symmetric = set(ds.subjects(RDF.type, OWL.SymmetricProperty)) | symmetric_relations()
     sources = article_sources(ds)
-    claims: dict[tuple, set[URIRef]] = defaultdict(set)
+    counter = ReportCounter(base, symmetric)
     facts = set(ds.subjects(RDF.type, KG.Fact))
     for fact in facts:
+        keys = {source_key(sources.get(a, a)) for a in ds.objects(fact, KG.article)}
+        for sentence in ds.objects(fact, PROV.wasDerivedFrom):
+            keys |= {sentence_key(text) for text in ds.objects(sentence, KG.text)}
         for s in ds.objects(fact, RDF.subject):
             for p in ds.objects(fact, RDF.predicate):
                 for o in ds.objects(fact, RDF.object):
-                    ends = (o, s) if p in symmetric and str(o) < str(s) else (s, o)
-                    claims[(ends[0], p, ends[1])].add(fact)
+                    counter.add(fact, s, p, o, keys)
+    claims, multi = counter.graph()
     target = ds.graph(graph)
-    multi = 0
-    for (s, p, o), reports in claims.items():
-        claim = URIRef(base.base + "claim/"
-                       + hashlib.sha1(f"{s}|{p}|{o}".encode("utf-8")).hexdigest()[:20])
-        count = independent_reports(ds, reports, sources)
-        target.add((claim, RDF.type, KG.Claim))
-        target.add((claim, RDF.subject, s))
-        target.add((claim, RDF.predicate, p))
-        target.add((claim, RDF.object, o))
-        target.add((claim, KG.reportCount, Literal(count, datatype=XSD.integer)))
-        for fact in reports:
-            target.add((claim, KG.report, fact))
-        multi += count >= 2
-    return len(facts), len(claims), multi
-
-
-def _ontology_symmetric() -> set[URIRef]:
-    from .reconcile import ONTOLOGY
-
-    if not ONTOLOGY.is_file():
-        return set()
-    return set(Graph().parse(ONTOLOGY, format="turtle").subjects(RDF.type, OWL.SymmetricProperty))
+    for triple in claims:
+        target.add(triple)
+    return len(facts), len(counter), multi
 
 
 def clashing_articles(ds: Dataset) -> list[URIRef]:
@@ -327,5 +277,4 @@ def merge(inputs: Iterable[str | Path], out: str | Path, fmt: str | None = None,
 
 
 __all__ = ["merge", "merge_dataset", "MergeReport", "read_input", "article_sources",
-           "independent_reports",
            "count_reports", "output_path"]

@@ -36,3 +36,13 @@ def seed_build(tmp_path_factory, nlp):
     out = tmp_path_factory.mktemp("seed")
     report = kg.build([SEED], out, nlp=nlp)
     return report
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory, nlp):
+    """The 282-article Wikinews corpus (tests/data/corpus/wikinews-2019-2020.jsonl) built once
+    into a temporary folder, without the HTML view (about 90 s)."""
+    import kg
+
+    out = tmp_path_factory.mktemp("corpus")
+    return kg.build([DATA / "corpus" / "wikinews-2019-2020.jsonl"], out, nlp=nlp, html=False)

@@ -98,7 +98,7 @@ def test_files_get_the_usual_permissions(seed):
 def test_trig_has_one_graph_per_article_and_the_entities_graph(seed):
     _, out, ds, _ = seed
     graphs = named_graphs(ds)
-    assert set(graphs) == {GRAPH + "article/" + SEED_ID, GRAPH + "entities"}
+    assert set(graphs) == {GRAPH + "article/" + SEED_ID, GRAPH + "entities", GRAPH + "reports"}
     article_graph, entities = graphs[GRAPH + "article/" + SEED_ID], graphs[GRAPH + "entities"]
 
     article = URIRef(ART + SEED_ID)
@@ -122,6 +122,48 @@ def test_trig_has_one_graph_per_article_and_the_entities_graph(seed):
         # every entity a fact names is described
         for role in (RDF.subject, RDF.object):
             assert (article_graph.value(fact, role), RDFS.label, None) in entities
+
+
+def test_reports_graph_has_one_claim_per_distinct_fact(seed):
+    _, _, named, _ = seed
+    reports = named_graphs(named)[GRAPH + "reports"]
+    ds = Graph()
+    for g in named_graphs(named).values():
+        ds += g
+    facts = set(ds.subjects(RDF.type, k("Fact")))
+    statements = {(ds.value(f, RDF.subject), ds.value(f, RDF.predicate), ds.value(f, RDF.object))
+                  for f in facts}
+    claims = set(reports.subjects(RDF.type, k("Claim")))
+    assert 0 < len(claims) <= len(statements) < len(facts)  # the seed repeats some facts
+    reported = [f for c in claims for f in reports.objects(c, k("report"))]
+    assert sorted(reported) == sorted(facts)  # every fact reports exactly one claim
+    for claim in claims:
+        # one article is one source: every count is 1 in a one-article build
+        assert reports.value(claim, k("reportCount")) == Literal(1)
+        assert (claim, RDF.subject, None) not in ds  # a claim is not itself a statement
+
+
+def test_independent_reports_are_counted_across_articles(nlp, tmp_path):
+    import kg
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Title: A\nURL: https://example.org/a\n\n"
+                               "Vladimir Putin visited Beijing on Tuesday.\n", encoding="utf-8")
+    (src / "b.txt").write_text("Title: B\nURL: https://example.org/b\n\n"
+                               "Russian President Vladimir Putin visited Beijing for talks.\n",
+                               encoding="utf-8")
+    (src / "c.txt").write_text("Title: C\nURL: https://example.org/c\n\n"
+                               "Vladimir Putin visited Beijing on Tuesday.\n", encoding="utf-8")
+    kg.build([src], tmp_path / "out", nlp=nlp, html=False)
+    ds = Dataset(default_union=True)
+    ds.parse(tmp_path / "out" / "graph.trig", format="trig")
+    visits = [c for c in ds.subjects(RDF.type, k("Claim"))
+              if any(ds.value(f, RDF.predicate) == k("visits") for f in ds.objects(c, k("report")))]
+    assert len(visits) == 1
+    assert len(set(ds.objects(visits[0], k("report")))) == 3
+    # a and c share a sentence word for word: copied text counts once
+    assert ds.value(visits[0], k("reportCount")) == Literal(2)
 
 
 def test_ttl_holds_the_union_of_the_trig(seed):
@@ -313,7 +355,7 @@ def test_entity_iris_are_stable_across_articles_and_runs(nlp, tmp_path):
     both.parse(tmp_path / "out1" / "graph.trig", format="trig")
     both.parse(tmp_path / "out2" / "graph.trig", format="trig")
     assert set(named_graphs(both)) == {GRAPH + "article/one", GRAPH + "article/two",
-                                       GRAPH + "entities"}
+                                       GRAPH + "entities", GRAPH + "reports"}
     merged = union(both)
     assert entity(merged, "Xi Jinping") == URIRef(ID + "xi-jinping")  # one node, one label
 
@@ -342,7 +384,7 @@ def test_bad_inputs_in_a_batch_are_reported_and_the_rest_built(nlp, tmp_path):
     assert messages[2].startswith(f"{folder / 'feed.jsonl'}:1: not valid JSON")
     assert "skipped 3 inputs" in report.summary()
     graphs = named_graphs(load_trig(tmp_path / "out" / "graph.trig"))
-    assert set(graphs) == {GRAPH + "article/good", GRAPH + "entities"}
+    assert set(graphs) == {GRAPH + "article/good", GRAPH + "entities", GRAPH + "reports"}
 
 
 def test_duplicate_article_ids_are_skipped(nlp, tmp_path):

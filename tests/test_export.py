@@ -124,7 +124,7 @@ def test_seed_and_dev_build_parse_with_rapper_in_every_format(build_all):
     assert [p.name for p in report.files] == \
         ["graph.trig", "graph.ttl", "graph.nt", "graph.nq", "graph.jsonld", "graph.html"]
     reference = check_all_formats(out)
-    assert len({q[3] for q in reference}) == report.articles + 1  # + the entities graph
+    assert len({q[3] for q in reference}) == report.articles + 2  # + entities and reports
     assert len(reference) > len({q[:3] for q in reference})  # some triples are in two graphs
 
 

@@ -46,10 +46,12 @@ def quads(ds: Dataset) -> set:
 
 
 def claim_of(ds, s, p, o):
-    for claim in ds.subjects(RDF.subject, s):
-        if (claim, RDF.type, KG.Claim) in ds and (claim, RDF.predicate, p) in ds \
-                and (claim, RDF.object, o) in ds:
-            return claim
+    """The kg:Claim whose reports state (s, p, o)."""
+    for fact in ds.subjects(RDF.subject, s):
+        if (fact, RDF.predicate, p) in ds and (fact, RDF.object, o) in ds:
+            for claim in ds.subjects(KG.report, fact):
+                if (claim, RDF.type, KG.Claim) in ds:
+                    return claim
     return None
 
 

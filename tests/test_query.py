@@ -267,8 +267,9 @@ def test_facts(ds):
     r = run(ds, "facts")
     assert len(r) == 5
     result = run_query(ds, load_query("facts"))
-    assert [str(v) for v in result.vars] == ["subject", "relation", "object", "modality",
-                                             "claimedBy", "time", "sentence", "article"]
+    assert [str(v) for v in result.vars] == ["reports", "subject", "relation", "object",
+                                             "modality", "claimedBy", "time", "sentence",
+                                             "article"]
     visit = [x for x in r if x["relation"] == "visits"][0]
     assert visit == {"subject": "Xi Jinping", "relation": "visits", "object": "Moscow",
                      "modality": "planned", "claimedBy": "Reuters", "time": "2023-03-20",
@@ -277,6 +278,22 @@ def test_facts(ds):
     # deterministic: ordered by article title, then sentence index
     assert [x["relation"] for x in r] == ["sanctions", "attacks", "accuses", "visits", "meetsWith"]
     assert r == run(ds, "facts")
+
+
+def test_facts_are_ranked_by_independent_reports():
+    ranked = Dataset(default_union=True)
+    ranked.parse(data=TRIG, format="trig")
+    ranked.parse(data="""
+        @prefix kg: <https://kg.example.org/ontology#> .
+        @prefix fact: <https://kg.example.org/fact/> .
+        <https://kg.example.org/graph/reports> {
+            <https://kg.example.org/claim/c3> a kg:Claim ; kg:report fact:f3 ; kg:reportCount 1 .
+            <https://kg.example.org/claim/c2> a kg:Claim ; kg:report fact:f2 ; kg:reportCount 4 .
+        }""", format="trig")
+    r = run(ranked, "facts")
+    assert [(x["relation"], x.get("reports")) for x in r][:2] == [("meetsWith", "4"),
+                                                                   ("sanctions", "1")]
+    assert len(r) == 5  # facts without a count follow
 
 
 def test_visits(ds):
