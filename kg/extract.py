@@ -14,8 +14,17 @@ from .entities import Entity, Resolver
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon, load_lexicon
 from .modality import modality_of
+from .ontology import signatures
 from .relations import find_relations
 from .timexpr import When, time_of
+
+ACTOR = frozenset({"Actor"})
+GUESSES = ("Person", "Organization", "Topic")  # classes the parser's labels give unknown names
+
+
+def _guessed(entity: Entity) -> bool:
+    """Whether the entity's class is the parser's guess (nothing from the gazetteer)."""
+    return not (entity.wikidata or entity.geonames or entity.iso_codes or entity.offices)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class Extractor:
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.lexicon = lexicon or load_lexicon()
+        self.signatures = signatures()  # relations' domains and ranges (ontology/kg.ttl)
 
     def extract(self, article: Article) -> ArticleFacts:
         return next(self.extract_all([article]))
@@ -101,6 +111,30 @@ class Extractor:
                 pending = []
                 yield self.from_doc(article, whole)
 
+    def fits(self, candidate) -> bool:
+        """Whether the candidate's ends fit its relation's domain and range. An end whose class
+        is only the parser's guess (not in the gazetteer) takes the class the relation asks
+        for: what is captured or visited is a place ("Wagner captured Soledar"), a
+        geopolitical entity that acts is a state ("the Republic of Artsakh occupies it")."""
+        sig, relation = self.signatures, candidate.relation
+        subject, obj = candidate.subject, candidate.object
+        if sig.fits(relation, subject.cls, obj.cls):
+            return True
+        domain, range_ = sig.domains.get(relation), sig.ranges.get(relation)
+        if range_ is not None and not sig.is_a(obj.cls, range_) and _guessed(obj) \
+                and "Place" in range_ and obj.cls in GUESSES:
+            obj.cls = "Place"
+        if domain is not None and not sig.is_a(subject.cls, domain) and _guessed(subject) \
+                and sig.is_a("Country", domain) and subject.cls == "Place":
+            subject.cls = "Country"
+        return sig.fits(relation, subject.cls, obj.cls)
+
+    def actor(self, entity: Entity | None) -> Entity | None:
+        """`entity` when it can claim something (an Actor: a person, organisation or state)."""
+        if entity is None or not self.signatures.is_a(entity.cls, ACTOR):
+            return None
+        return entity
+
     def from_doc(self, article: Article, doc: Doc) -> ArticleFacts:
         resolver = Resolver(doc, self.gazetteer, self.lexicon, publisher=article.source)
         sentences: list[Sentence] = []
@@ -114,6 +148,8 @@ class Extractor:
             sentences.append(sentence)
             when = None
             for candidate in find_relations(sent, resolver, self.lexicon):
+                if not self.fits(candidate):
+                    continue  # e.g. a city that "invites", a country that "leads" a person
                 if when is None:
                     when = time_of(sent, article.date)
                 # titles and appositions are the writer's own description: asserted, unattributed
@@ -122,8 +158,8 @@ class Extractor:
                     subject=candidate.subject, relation=candidate.relation, object=candidate.object,
                     modality="asserted" if described else modality_of(candidate.trigger, self.lexicon),
                     sentence=sentence, rule=candidate.rule,
-                    claimed_by=None if described else claimant_of(candidate.trigger, resolver,
-                                                                  self.lexicon),
+                    claimed_by=None if described else self.actor(
+                        claimant_of(candidate.trigger, resolver, self.lexicon)),
                     when=when))
         involved: dict[str, Entity] = {}
         for fact in facts:
