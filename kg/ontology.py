@@ -34,6 +34,17 @@ class Signatures:
             (range_ is None or self.is_a(object_cls, range_))
 
 
+def closure(cls, parents: dict) -> frozenset:
+    """`cls` and everything above it, given each class's direct `parents`."""
+    seen, todo = {cls}, [cls]
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return frozenset(seen)
+
+
 def _local(term) -> str | None:
     text = str(term)
     return text[len(str(KG)):] if isinstance(term, URIRef) and text.startswith(str(KG)) else None
@@ -50,15 +61,6 @@ def signatures(path: Path = ONTOLOGY) -> Signatures:
         if _local(child) and _local(parent):
             parents.setdefault(_local(child), set()).add(_local(parent))
 
-    def up(cls: str) -> frozenset:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return frozenset(seen)
-
     classes = set(parents) | {p for ps in parents.values() for p in ps}
     collected: dict[URIRef, dict[str, set[str]]] = {SCHEMA.domainIncludes: {},
                                                      SCHEMA.rangeIncludes: {}}
@@ -66,9 +68,9 @@ def signatures(path: Path = ONTOLOGY) -> Signatures:
         for relation, cls in graph.subject_objects(prop):
             if _local(relation) and _local(cls):
                 table.setdefault(_local(relation), set()).add(_local(cls))
-    return Signatures({c: up(c) for c in classes},
+    return Signatures({c: closure(c, parents) for c in classes},
                       {r: frozenset(c) for r, c in collected[SCHEMA.domainIncludes].items()},
                       {r: frozenset(c) for r, c in collected[SCHEMA.rangeIncludes].items()})
 
 
-__all__ = ["Signatures", "signatures", "ONTOLOGY"]
+__all__ = ["Signatures", "signatures", "closure", "ONTOLOGY"]

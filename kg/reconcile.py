@@ -25,14 +25,13 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .namespaces import KG, OWL, RDF, RDFS
+from .ontology import ONTOLOGY, closure
 
-ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"
 ROOT_CLASSES = (KG.Actor, KG.Place, KG.Topic)
 WIKIDATA_PREFIXES = ("http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/")
 GEONAMES_PREFIXES = ("https://sws.geonames.org/", "http://sws.geonames.org/")
@@ -67,22 +66,12 @@ class ClassHierarchy:
                 direct[sub].add(sup)
         self.ancestors: dict[URIRef, frozenset[URIRef]] = {}
         for cls in list(direct):
-            self.ancestors[cls] = self._closure(cls, direct)
+            self.ancestors[cls] = closure(cls, direct)
         below_roots = {c for c, ups in self.ancestors.items() if ups & set(ROOT_CLASSES)}
         below_roots |= set(ROOT_CLASSES)
         self.entity_classes = set(below_roots)
         for cls in below_roots:
             self.entity_classes |= self.ancestors.get(cls, frozenset())
-
-    @staticmethod
-    def _closure(cls: URIRef, direct: dict[URIRef, set[URIRef]]) -> frozenset[URIRef]:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sup in direct.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        return frozenset(seen)
 
     @classmethod
     def load(cls, extra: Iterable[tuple[URIRef, URIRef]] = ()) -> "ClassHierarchy":

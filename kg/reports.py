@@ -113,7 +113,7 @@ def add_article(counter: ReportCounter, result) -> None:
 def symmetric_relations() -> set[URIRef]:
     """The ontology's symmetric relations (a fact "A meets B" is the claim "B meets A" too)."""
     from .namespaces import OWL
-    from .reconcile import ONTOLOGY
+    from .ontology import ONTOLOGY
 
     if not ONTOLOGY.is_file():
         return set()
