@@ -155,11 +155,13 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path = "output", *,
         void.add(iris.entities_graph, entity_graph)
         if store is not None:
             store.merge_graph(str(iris.entities_graph), entity_graph)
-        # the claims of this build's facts; a store that holds earlier builds' articles gets
-        # its counts from kg merge, so they are written to the files only
+        # the claims of this build's facts (in a store that also holds earlier builds'
+        # articles, kg merge recounts across all of them)
         claims, report.facts_multi = reports.graph()
         writer.add(iris.graph[REPORTS_GRAPH], claims)
         void.add(iris.graph[REPORTS_GRAPH], claims)
+        if store is not None and len(claims):
+            store.replace_graph(str(iris.graph[REPORTS_GRAPH]), claims)
         report.claims = len(reports)
         writer.commit()
     except BaseException as err:
