@@ -4,8 +4,9 @@
                                   [--memory-limit SECONDS] [--entity NAME] [--source NAME]
 
 GRAPH.trig is a kg build (for example of the Wikinews corpus: `kg build CORPUS.jsonl -o DIR`).
-Its article graphs are replicated — article and fact IRIs get a copy suffix, entities stay
-shared, as they would across many articles about the same actors — until the data holds about
+Its article graphs are replicated — article and fact IRIs get a copy suffix and article titles
+the copy number, entities stay shared, as they would across many articles about the same
+actors — until the data holds about
 --triples quads; the copy is written as N-Quads to a temporary folder. Then, in one process:
 
 - load time of each store (rdflib Dataset parse; Oxigraph bulk load into a fresh folder);
@@ -26,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 # the most connected entity and the most frequent source of the Wikinews corpus build
 PARAMS = {"entity": "United States", "modality": "planned", "source": "Donald Trump"}
@@ -51,6 +53,9 @@ def replicate(source: Path, target: Path, want: int) -> tuple[int, int]:
             return URIRef(f"{term}-c{k}")
         return term
 
+    def retitled(p, o, k):  # distinct articles have distinct titles (sorting by title ties less)
+        return Literal(f"{o} [{k}]") if p == DCTERMS.title and k else o
+
     written = 0
     with open(target, "w", encoding="utf-8") as out:
         for s, p, o, g in entity_quads:
@@ -58,7 +63,7 @@ def replicate(source: Path, target: Path, want: int) -> tuple[int, int]:
             written += 1
         for k in range(copies):
             for s, p, o, g in article_quads:
-                out.write(f"{renamed(s, k).n3()} {p.n3()} {renamed(o, k).n3()} "
+                out.write(f"{renamed(s, k).n3()} {p.n3()} {retitled(p, renamed(o, k), k).n3()} "
                           f"{renamed(g, k).n3()} .\n")
                 written += 1
     return written, copies
