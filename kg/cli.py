@@ -277,8 +277,11 @@ def validate(graphs, shapes_file, as_json) -> None:
 
 @main.command()
 @click.argument("graphs", nargs=-1)
+@click.option("--store", "store_spec", metavar="SPEC",
+              help="Serve a store: oxigraph:DIR (an existing Oxigraph folder, read-only unless "
+                   "--allow-update) or memory (the GRAPH files, the default).")
 @click.option("--oxigraph", "oxigraph_dir", type=click.Path(file_okay=False),
-              help="Serve an existing Oxigraph store folder (read-only unless --allow-update).")
+              help="Same as --store oxigraph:DIR.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port (0 picks a free one).")
@@ -287,13 +290,24 @@ def validate(graphs, shapes_file, as_json) -> None:
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
               help="Most SELECT solutions (or CONSTRUCT triples) returned.")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (403 otherwise).")
-def serve(graphs, oxigraph_dir, host, port, timeout, max_rows, allow_update) -> None:
+def serve(graphs, store_spec, oxigraph_dir, host, port, timeout, max_rows,
+          allow_update) -> None:
     """A SPARQL 1.1 Protocol endpoint (/sparql), a query page (/) and the graph view (/graph)
-    over GRAPH files (TriG, Turtle, N-Triples, N-Quads) or an Oxigraph store (--oxigraph)."""
+    over GRAPH files (TriG, Turtle, N-Triples, N-Quads) or an Oxigraph store (--store)."""
     from .server import Endpoint, make_server, open_store, server_url
 
+    if store_spec:
+        kind, _, rest = store_spec.partition(":")
+        if kind == "oxigraph" and rest and not oxigraph_dir:
+            oxigraph_dir = rest
+        elif kind == "sparql":
+            _fail(KgError(f"--store {store_spec}: that server has its own SPARQL endpoint; "
+                          "query it directly (kg query --store also works)"))
+        elif kind != "memory" or rest:
+            _fail(KgError(f"--store {store_spec}: kg serve serves oxigraph:DIR or memory "
+                          "(the GRAPH files)"))
     if not graphs and not oxigraph_dir:
-        _fail(KgError("name graph files to serve (e.g. output/graph.trig) or --oxigraph DIR"))
+        _fail(KgError("name graph files to serve (e.g. output/graph.trig) or --store oxigraph:DIR"))
     try:
         store = open_store(graphs, oxigraph_dir, allow_update=allow_update)
         server = make_server(Endpoint(store, timeout=timeout, max_rows=max_rows,

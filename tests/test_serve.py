@@ -343,9 +343,14 @@ def test_cli_serve_errors(tmp_path):
     from kg.cli import main
 
     result = CliRunner().invoke(main, ["serve"])
-    assert result.exit_code == 1 and "--oxigraph DIR" in result.output
-    result = CliRunner().invoke(main, ["serve", "--oxigraph", str(tmp_path / "none")])
-    assert result.exit_code == 1 and "no such Oxigraph store folder" in result.output
+    assert result.exit_code == 1 and "--store oxigraph:DIR" in result.output
+    for args in (["--oxigraph", str(tmp_path / "none")], ["--store", f"oxigraph:{tmp_path / 'none'}"]):
+        result = CliRunner().invoke(main, ["serve", *args])
+        assert result.exit_code == 1 and "no such Oxigraph store folder" in result.output
+    result = CliRunner().invoke(main, ["serve", "--store", "sparql:http://127.0.0.1:1/sparql"])
+    assert result.exit_code == 1 and "its own SPARQL endpoint" in result.output
+    result = CliRunner().invoke(main, ["serve", "--store", "nonsense"])
+    assert result.exit_code == 1 and "serves oxigraph:DIR or memory" in result.output
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n")
     result = CliRunner().invoke(main, ["serve", str(bad)])
