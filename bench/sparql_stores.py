@@ -1,7 +1,8 @@
 """Loading and canned-query times on the memory store (rdflib) and on Oxigraph at ~1M triples.
 
     python bench/sparql_stores.py GRAPH.trig [--triples 1000000] [--runs 5] [--skip-memory]
-                                  [--memory-limit SECONDS] [--entity NAME] [--source NAME]
+                                  [--memory-limit SECONDS] [--queries NAME,...]
+                                  [--entity NAME] [--source NAME]
 
 GRAPH.trig is a kg build (for example of the Wikinews corpus: `kg build CORPUS.jsonl -o DIR`).
 Its article graphs are replicated — article and fact IRIs get a copy suffix and article titles
@@ -107,6 +108,8 @@ def main() -> None:
                         help="give up a memory-store query after this long (default 120; "
                              "rdflib takes minutes per query at 1M triples); memory queries "
                              "run once, not --runs times")
+    parser.add_argument("--queries", metavar="NAME,...",
+                        help="only these canned queries (default: all)")
     for name, value in PARAMS.items():
         parser.add_argument(f"--{name}", default=value, help=f"parameter value (default {value!r})")
     args = parser.parse_args()
@@ -136,7 +139,10 @@ def main() -> None:
         def ms(seconds):
             return None if seconds is None else round(1000 * seconds, 1)
 
+        only = set(args.queries.split(",")) if args.queries else None
         for info in list_queries():
+            if only is not None and info.name not in only:
+                continue
             params = {name: params_for[name] for name in info.param_names}
             text = load_query(info.name)
             row = report["queries"].setdefault(info.name, {})
