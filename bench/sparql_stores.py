@@ -46,7 +46,7 @@ def replicate(source: Path, target: Path, want: int) -> tuple[int, int]:
     article_quads, entity_quads = [], []
     for s, p, o, g in data.quads():
         (entity_quads if g == entities else article_quads).append((s, p, o, g))
-    local = (str(base.article), str(base.fact), str(base.graph))
+    local = (str(base.article), str(base.fact), str(base.graph), base.base + "claim/")
     copies = max(1, round((want - len(entity_quads)) / max(1, len(article_quads))))
 
     def renamed(term, k):
