@@ -29,10 +29,9 @@ from rdflib.namespace import SH, XSD
 
 from .errors import KgError
 from .namespaces import KG, PROV, RDF, Base, bind_prefixes
+from .ontology import ONTOLOGY
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-ONTOLOGY = ONTOLOGY_DIR / "kg.ttl"
-SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+SHAPES = ONTOLOGY.with_name("shapes.ttl")
 
 ENTITY_CLASSES = {KG[name] for name in (
     "Actor", "Person", "Place", "Country", "City", "Region", "Organization", "GovernmentBody",
